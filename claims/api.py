@@ -1,0 +1,297 @@
+"""REST endpoints for claims, evidence (claim/source pairs) and the review queue."""
+
+from __future__ import annotations
+
+import django_filters
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims_tracker.common.api_schema import ERROR_RESPONSES
+from claims_tracker.common.errors import ApplicationError
+from claims_tracker.common.roles import EditorOnly, ReadOrAnalyst
+
+from . import exports, selectors, services
+from .claimreview import claim_review_jsonld
+from .models import Claim, Evidence, Stance, Verdict
+from .serializers import (
+    ClaimCreatedSerializer,
+    ClaimSerializer,
+    ClaimWriteSerializer,
+    EvidenceCreateSerializer,
+    EvidenceSerializer,
+    EvidenceUpdateSerializer,
+    ReviewRequestSerializer,
+    TombstoneSerializer,
+)
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", help_text="Words in the claim's text.")
+    verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
+    contested = django_filters.BooleanFilter(method="filter_contested")
+    tag = django_filters.CharFilter(field_name="tags__name", method="filter_tag")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def filter_q(self, qs, name, value):
+        for word in value.split():
+            qs = qs.filter(text__icontains=word)
+        return qs
+
+    def filter_contested(self, qs, name, value):
+        condition = selectors.contested_condition()
+        return qs.filter(condition) if value else qs.exclude(condition)
+
+    def filter_tag(self, qs, name, value):
+        return qs.filter(tags__name=value.strip().lower())
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List claims", responses={200: ClaimSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(summary="One claim", responses={200: ClaimSerializer, **ERROR_RESPONSES}),
+)
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [ReadOrAnalyst]
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        return selectors.claim_list()
+
+    def get_permissions(self):
+        if self.action == "review":
+            return [EditorOnly()]
+        return super().get_permissions()
+
+    @extend_schema(
+        summary="Create a claim",
+        description="The answer lists `similar` existing claims, so near-duplicates can be merged.",
+        request=ClaimWriteSerializer,
+        responses={201: ClaimCreatedSerializer, **ERROR_RESPONSES},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = ClaimWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        similar = selectors.claim_similar(text=data["text"])
+        claim = services.claim_create(text=data["text"], tags=data.get("tags", []), user=request.user)
+        context = {
+            "request": request,
+            "similar": [
+                {"id": c.pk, "text": c.text, "score": round(score, 1)} for c, score in similar
+            ],
+        }
+        body = ClaimCreatedSerializer(selectors.claim_detail(claim_id=claim.pk), context=context).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Edit a claim",
+        request=ClaimWriteSerializer(partial=True),
+        responses={200: ClaimSerializer, 409: OpenApiResponse(description="Stale version."), **ERROR_RESPONSES},
+    )
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        serializer = ClaimWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.claim_update(
+            claim_id=claim.pk, user=request.user, version=data.get("version"),
+            text=data.get("text"), tags=data.get("tags"),
+        )
+        return Response(ClaimSerializer(selectors.claim_detail(claim_id=claim.pk)).data)
+
+    @extend_schema(
+        summary="Set the verdict (editors)",
+        request=ReviewRequestSerializer,
+        responses={
+            200: ClaimSerializer,
+            409: OpenApiResponse(description="Someone else changed the claim; nothing was changed."),
+            **ERROR_RESPONSES,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        serializer = ReviewRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.claim_review(
+            claim_id=claim.pk, verdict=data["verdict"], rationale=data["rationale"],
+            version=data["version"], user=request.user,
+        )
+        return Response(ClaimSerializer(selectors.claim_detail(claim_id=claim.pk)).data)
+
+    @extend_schema(
+        summary="schema.org ClaimReview JSON-LD",
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not reviewed yet.")},
+    )
+    @action(detail=True, methods=["get"])
+    def claimreview(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        if claim.verdict == Verdict.UNREVIEWED:
+            raise ApplicationError("This claim has not been reviewed yet.", code="not_found", status=404)
+        evidence = selectors.evidence_for_claim(claim_id=claim.pk)
+        url = f"{settings.SITE_URL.rstrip('/')}/claims/{claim.pk}/"
+        return Response(claim_review_jsonld(claim=claim, evidence=evidence, claim_url=url))
+
+    @extend_schema(
+        summary="Claims similar to a text",
+        parameters=[OpenApiParameter("text", str, required=True)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def similar(self, request: Request) -> Response:
+        text = request.query_params.get("text", "")
+        results = [
+            {"id": c.pk, "text": c.text, "verdict": c.verdict, "score": round(score, 1)}
+            for c, score in selectors.claim_similar(text=text)
+        ]
+        return Response({"results": results})
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    claim = django_filters.NumberFilter(field_name="claim_id")
+    source = django_filters.NumberFilter(field_name="excerpt__source_id")
+    stance = django_filters.ChoiceFilter(choices=Stance.choices)
+    outlet = django_filters.CharFilter(field_name="excerpt__source__outlet__domain")
+    updated_since = django_filters.IsoDateTimeFilter(method="filter_updated_since")
+    contested = django_filters.BooleanFilter(method="filter_contested")
+
+    class Meta:
+        model = Evidence
+        fields: list[str] = []
+
+    def filter_updated_since(self, qs, name, value):
+        from django.db.models import Q
+
+        return qs.filter(Q(updated_at__gte=value) | Q(excerpt__updated_at__gte=value))
+
+    def filter_contested(self, qs, name, value):
+        contested = Claim.objects.filter(selectors.contested_condition()).values("pk")
+        return qs.filter(claim__in=contested) if value else qs.exclude(claim__in=contested)
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes | str) else str(data)
+
+
+class NDJSONRenderer(CSVRenderer):
+    media_type = "application/x-ndjson"
+    format = "ndjson"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List claim/source pairs",
+        description="`?format=csv` or `?format=ndjson` streams every matching pair instead of a page.",
+        responses={200: EvidenceSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(summary="One claim/source pair", responses={200: EvidenceSerializer, **ERROR_RESPONSES}),
+)
+class EvidenceViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    permission_classes = [ReadOrAnalyst]
+    serializer_class = EvidenceSerializer
+    filterset_class = EvidenceFilter
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Evidence]:
+        return selectors.evidence_list()
+
+    def list(self, request: Request, *args, **kwargs):
+        fmt = getattr(request.accepted_renderer, "format", "json")
+        if fmt in {"csv", "ndjson"}:
+            qs = self.filter_queryset(self.get_queryset())
+            if fmt == "csv":
+                response = StreamingHttpResponse(exports.csv_stream(qs), content_type="text/csv; charset=utf-8")
+                response["Content-Disposition"] = 'attachment; filename="evidence.csv"'
+            else:
+                response = StreamingHttpResponse(
+                    exports.ndjson_stream(qs), content_type="application/x-ndjson; charset=utf-8"
+                )
+            return response
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Link a quoted passage to a claim",
+        request=EvidenceCreateSerializer,
+        responses={201: EvidenceSerializer, **ERROR_RESPONSES},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = EvidenceCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        evidence = services.evidence_link(
+            claim_id=data["claim"], source_id=data["source"], stance=data["stance"],
+            exact=data["exact"], start=data.get("start"), attributed_to=data["attributed_to"],
+            note=data["note"], user=request.user,
+        )
+        return Response(
+            EvidenceSerializer(self.get_queryset().get(pk=evidence.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Change stance, speaker or note",
+        request=EvidenceUpdateSerializer,
+        responses={200: EvidenceSerializer, **ERROR_RESPONSES},
+    )
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        evidence = self.get_object()
+        serializer = EvidenceUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        if not serializer.validated_data:
+            raise ValidationError({"detail": "Nothing to change: send stance, attributed_to or note."})
+        services.evidence_update(evidence_id=evidence.pk, user=request.user, **serializer.validated_data)
+        return Response(EvidenceSerializer(self.get_queryset().get(pk=evidence.pk)).data)
+
+    @extend_schema(summary="Unlink the pair (the excerpt stays)", responses={204: None, **ERROR_RESPONSES})
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        evidence = self.get_object()
+        services.evidence_unlink(evidence_id=evidence.pk, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Pairs deleted since a time (tombstones for syncing clients)",
+        parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, required=True)],
+        responses={200: TombstoneSerializer(many=True), **ERROR_RESPONSES},
+    )
+    @action(detail=False, methods=["get"], filterset_class=None)
+    def deleted(self, request: Request) -> Response:
+        since_raw = request.query_params.get("since", "")
+        field = django_filters.fields.IsoDateTimeField()
+        try:
+            since = field.clean(since_raw)
+        except Exception as exc:  # noqa: BLE001 - any parse failure is the client's
+            raise ApplicationError("since must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z.") from exc
+        if since is None:
+            raise ApplicationError("since is required (ISO 8601 date-time).")
+        page = self.paginate_queryset(selectors.evidence_deleted_since(since=since))
+        return self.get_paginated_response(TombstoneSerializer(page, many=True).data)
+
+
+@extend_schema(summary="Contested claims waiting for a verdict (editors)", responses={200: ClaimSerializer(many=True)})
+class ReviewQueueView(generics.ListAPIView):
+    permission_classes = [EditorOnly]
+    serializer_class = ClaimSerializer
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        return selectors.review_queue()

@@ -1,0 +1,119 @@
+"""Claims, the evidence linking them to quoted spans of sources, and reviews."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from claims_tracker.common.models import TimeStampedModel
+from sources.models import Excerpt
+
+
+class Verdict(models.TextChoices):
+    UNREVIEWED = "unreviewed", "Unreviewed"
+    SUPPORTED = "supported", "Supported"
+    REFUTED = "refuted", "Refuted"
+    MIXED = "mixed", "Mixed"
+    UNPROVEN = "unproven", "Unproven"
+
+
+class Stance(models.TextChoices):
+    ASSERTS = "asserts", "Asserts"
+    DISPUTES = "disputes", "Disputes"
+    MENTIONS = "mentions", "Mentions"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Claim(TimeStampedModel):
+    """An allegation. ``version`` grows with every change: writers send the
+    version they saw and a stale one is refused (optimistic locking)."""
+
+    text = models.TextField()
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    verdict = models.CharField(
+        max_length=12, choices=Verdict.choices, default=Verdict.UNREVIEWED, db_index=True
+    )
+    verdict_rationale = models.TextField(blank=True, default="")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # When evidence was last linked, changed or unlinked: the review queue shows
+    # reviewed claims again once this is later than ``reviewed_at``.
+    evidence_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Evidence(TimeStampedModel):
+    """A claim/source pair: a quoted excerpt, the stance it takes on the claim
+    and who it is attributed to. One excerpt may serve several claims."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    excerpt = models.ForeignKey(Excerpt, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=10, choices=Stance.choices, db_index=True)
+    attributed_to = models.CharField(max_length=200, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "excerpt"], name="evidence_unique_claim_excerpt")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stance}: {self.excerpt_id} → claim {self.claim_id}"
+
+
+class EvidenceTombstone(models.Model):
+    """Left behind when a pair is unlinked, so syncing clients learn of it."""
+
+    evidence_id = models.BigIntegerField(unique=True)
+    claim_id = models.BigIntegerField(db_index=True)
+    source_id = models.BigIntegerField(db_index=True)
+    deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["deleted_at", "evidence_id"]
+
+
+class Review(models.Model):
+    """One verdict given by an editor: the claim's verdict history."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    rationale = models.TextField(blank=True, default="")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,228 @@
+"""Reads of claims and evidence. Every list is built here with its joins and
+aggregates, so the number of queries does not grow with the page size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from rapidfuzz import fuzz, process
+
+from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
+
+
+def _with_counts(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    return qs.annotate(
+        asserts_count=Count("evidence", filter=Q(evidence__stance=Stance.ASSERTS), distinct=True),
+        disputes_count=Count("evidence", filter=Q(evidence__stance=Stance.DISPUTES), distinct=True),
+        mentions_count=Count("evidence", filter=Q(evidence__stance=Stance.MENTIONS), distinct=True),
+    ).annotate(
+        evidence_total=F("asserts_count") + F("disputes_count") + F("mentions_count"),
+        is_contested=ExpressionWrapper(
+            Q(asserts_count__gt=0) & Q(disputes_count__gt=0), output_field=BooleanField()
+        ),
+    )
+
+
+def _has_stance(stance: str) -> Exists:
+    return Exists(Evidence.objects.filter(claim=OuterRef("pk"), stance=stance))
+
+
+def contested_condition() -> Q:
+    return Q(_has_stance(Stance.ASSERTS)) & Q(_has_stance(Stance.DISPUTES))
+
+
+def claim_list(
+    *,
+    q: str = "",
+    verdict: str = "",
+    contested: bool | None = None,
+    tag: str = "",
+    updated_since: dt.datetime | None = None,
+) -> QuerySet[Claim]:
+    qs = Claim.objects.select_related("reviewed_by", "created_by").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("id", "name"))
+    )
+    if q:
+        for word in q.split():
+            qs = qs.filter(text__icontains=word)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
+    if contested is True:
+        qs = qs.filter(contested_condition())
+    elif contested is False:
+        qs = qs.exclude(contested_condition())
+    if tag:
+        qs = qs.filter(tags__name=tag.strip().lower())
+    if updated_since:
+        qs = qs.filter(updated_at__gte=updated_since)
+    return _with_counts(qs).order_by("-updated_at", "-id")
+
+
+def claim_detail(*, claim_id: int) -> Claim:
+    return claim_list().get(pk=claim_id)
+
+
+def review_queue() -> QuerySet[Claim]:
+    """Contested claims never reviewed, or that gained evidence since their
+    last verdict; most evidence first."""
+    return (
+        claim_list()
+        .filter(contested_condition())
+        .filter(
+            Q(verdict=Verdict.UNREVIEWED)
+            | Q(reviewed_at__isnull=True)
+            | Q(evidence_changed_at__gt=F("reviewed_at"))
+        )
+        .order_by("-evidence_total", "-updated_at", "-id")
+    )
+
+
+def evidence_list(
+    *,
+    claim: int | None = None,
+    source: int | None = None,
+    stance: str = "",
+    outlet: str = "",
+    updated_since: dt.datetime | None = None,
+    contested: bool | None = None,
+) -> QuerySet[Evidence]:
+    qs = Evidence.objects.select_related(
+        "claim", "excerpt", "excerpt__source", "excerpt__source__outlet", "created_by"
+    ).defer("excerpt__source__raw", "excerpt__source__text")
+    if claim is not None:
+        qs = qs.filter(claim_id=claim)
+    if source is not None:
+        qs = qs.filter(excerpt__source_id=source)
+    if stance:
+        qs = qs.filter(stance=stance)
+    if outlet:
+        qs = qs.filter(excerpt__source__outlet__domain=outlet.strip().lower().removeprefix("www."))
+    if updated_since:
+        # A re-anchored excerpt changes the pair's quote: syncing clients see it.
+        qs = qs.filter(Q(updated_at__gte=updated_since) | Q(excerpt__updated_at__gte=updated_since))
+    if contested is not None:
+        contested_claims = Claim.objects.filter(contested_condition()).values("pk")
+        qs = qs.filter(claim__in=contested_claims) if contested else qs.exclude(claim__in=contested_claims)
+    return qs.order_by("-created_at", "-id")
+
+
+def evidence_for_claim(*, claim_id: int) -> list[Evidence]:
+    return list(
+        Evidence.objects.filter(claim_id=claim_id)
+        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet", "created_by")
+        .defer("excerpt__source__raw")
+        .order_by("excerpt__source__published_at", "created_at")
+    )
+
+
+def evidence_for_source(*, source_id: int) -> list[Evidence]:
+    return list(
+        Evidence.objects.filter(excerpt__source_id=source_id)
+        .select_related("claim", "excerpt")
+        .order_by("excerpt__start", "id")
+    )
+
+
+def evidence_deleted_since(*, since: dt.datetime) -> QuerySet[EvidenceTombstone]:
+    return EvidenceTombstone.objects.filter(deleted_at__gte=since).order_by("deleted_at", "evidence_id")
+
+
+def claim_similar(*, text: str, limit: int = 5, threshold: float = 70.0, exclude_id: int | None = None) -> list[tuple[Claim, float]]:
+    """Existing claims that read like ``text`` (rapidfuzz token-set ratio),
+    best first: shown before a near-duplicate claim is created."""
+    text = text.strip()
+    if not text:
+        return []
+    choices = dict(Claim.objects.exclude(pk=exclude_id).values_list("pk", "text"))
+    matches = process.extract(
+        text, choices, scorer=fuzz.token_set_ratio, processor=str.lower, limit=limit,
+        score_cutoff=threshold,
+    )
+    by_id = Claim.objects.in_bulk([m[2] for m in matches])
+    return [(by_id[m[2]], float(m[1])) for m in matches if m[2] in by_id]
+
+
+def claim_search(*, q: str, limit: int = 10) -> list[Claim]:
+    """Claims for the reader's search-as-you-type: substring matches first,
+    then fuzzy ones."""
+    q = q.strip()
+    if not q:
+        return list(claim_list()[:limit])
+    direct = list(claim_list(q=q)[:limit])
+    if len(direct) >= limit:
+        return direct
+    seen = {c.pk for c in direct}
+    fuzzy = [c for c, _ in claim_similar(text=q, limit=limit, threshold=55) if c.pk not in seen]
+    return (direct + fuzzy)[:limit]
+
+
+def claim_reviews(*, claim_id: int) -> list[Review]:
+    return list(Review.objects.filter(claim_id=claim_id).select_related("reviewer"))
+
+
+def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
+    """Changes to the claim and its evidence, newest first, for the history
+    panel: who, when, what changed."""
+    entries: list[dict] = []
+    claim_records = list(
+        Claim.history.filter(id=claim_id).select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    for newer, older in zip(claim_records, [*claim_records[1:], None], strict=False):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=["updated_at", "version"])
+            changes = [f"{c.field}: {c.old!s} → {c.new!s}" for c in delta.changes]
+        entries.append({
+            "when": newer.history_date, "who": newer.history_user, "kind": "claim",
+            "action": {"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
+            "changes": changes,
+        })
+    evidence_records = (
+        Evidence.history.filter(claim_id=claim_id).select_related("history_user").order_by("-history_date")[:limit]
+    )
+    for record in evidence_records:
+        entries.append({
+            "when": record.history_date, "who": record.history_user, "kind": "evidence",
+            "action": {"+": "linked", "~": "changed", "-": "unlinked"}[record.history_type],
+            "changes": [f"evidence {record.id}: {record.stance}"
+                        + (f" ({record.attributed_to})" if record.attributed_to else "")],
+        })
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+def claims_reviewed_for_user(*, user: AbstractBaseUser, since: dt.datetime, limit: int = 20) -> list[Review]:
+    """Verdicts given since ``since`` on claims this user created or gave
+    evidence for (the dashboard's notifications)."""
+    worked_on = Claim.objects.filter(Q(created_by=user) | Q(evidence__created_by=user)).values("pk")
+    return list(
+        Review.objects.filter(claim__in=worked_on, created_at__gte=since)
+        .exclude(reviewer=user)
+        .select_related("claim", "reviewer")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def distinct_voices(evidence: Iterable[Evidence]) -> dict[str, dict[str, int]]:
+    """Per stance, how many distinct outlets and distinct speakers stand behind
+    it: how many independent voices, not how many quotes."""
+    result: dict[str, dict[str, int]] = {}
+    for stance in Stance.values:
+        items = [e for e in evidence if e.stance == stance]
+        outlets = {e.excerpt.source.outlet_id or f"s{e.excerpt.source_id}" for e in items}
+        speakers = {(e.attributed_to or "").strip().lower() for e in items if (e.attributed_to or "").strip()}
+        result[stance] = {"quotes": len(items), "outlets": len(outlets), "speakers": len(speakers)}
+    return result

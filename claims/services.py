@@ -1,0 +1,217 @@
+"""Writes of claims, evidence and reviews.
+
+Concurrency: a claim carries ``version``; edits and verdicts that name the
+version they saw lock the row (``select_for_update``) and are refused with a
+409 when someone else changed it first, so nothing is silently overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from claims_tracker.common.errors import ApplicationError
+from sources.models import Source
+from sources.services import excerpt_get_or_create
+
+from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
+
+MAX_CLAIM_LENGTH = 2000
+
+
+def _clean_text(text: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise ApplicationError("A claim needs text.", code="required")
+    if len(text) > MAX_CLAIM_LENGTH:
+        raise ApplicationError(f"A claim is at most {MAX_CLAIM_LENGTH} characters.")
+    return text
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    clean = sorted({" ".join(n.split()).lower()[:60] for n in names if n and n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
+    missing = [Tag(name=n) for n in clean if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
+    return [existing[n] for n in clean]
+
+
+def _conflict(claim: Claim, seen: int) -> ApplicationError:
+    return ApplicationError(
+        f"Someone else changed this claim (you saw version {seen}, it is now version "
+        f"{claim.version}). Reload it, check the changes, and try again.",
+        code="conflict",
+        status=409,
+        extra={"current_version": claim.version, "verdict": claim.verdict},
+    )
+
+
+@transaction.atomic
+def claim_create(*, text: str, tags: Iterable[str] = (), user: AbstractBaseUser | None) -> Claim:
+    claim = Claim.objects.create(text=_clean_text(text), created_by=_real(user))
+    if tags:
+        claim.tags.set(_tags(tags))
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim_id: int,
+    user: AbstractBaseUser | None,
+    version: int | None = None,
+    text: str | None = None,
+    tags: Iterable[str] | None = None,
+) -> Claim:
+    claim = _lock_claim(claim_id)
+    if version is not None and version != claim.version:
+        raise _conflict(claim, version)
+    if text is not None:
+        claim.text = _clean_text(text)
+    if tags is not None:
+        claim.tags.set(_tags(tags))
+    claim.version += 1
+    claim._change_reason = "edited"
+    claim.save()
+    return claim
+
+
+def _lock_claim(claim_id: int) -> Claim:
+    claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
+    if claim is None:
+        raise ApplicationError("No such claim.", code="not_found", status=404)
+    return claim
+
+
+def _real(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None
+
+
+@transaction.atomic
+def claim_review(
+    *, claim_id: int, verdict: str, rationale: str, version: int, user: AbstractBaseUser
+) -> Claim:
+    """Record an editor's verdict. The row lock makes two editors reviewing the
+    same version at once take turns: the first wins, the second gets a 409."""
+    if verdict not in Verdict.values:
+        raise ApplicationError(f"verdict must be one of {', '.join(Verdict.values)}.")
+    rationale = (rationale or "").strip()
+    if verdict != Verdict.UNREVIEWED and not rationale:
+        raise ApplicationError("Say why: a verdict needs a rationale.", code="required")
+    claim = _lock_claim(claim_id)
+    if version != claim.version:
+        raise _conflict(claim, version)
+    now = timezone.now()
+    claim.verdict = verdict
+    claim.verdict_rationale = rationale
+    claim.reviewed_by = user
+    claim.reviewed_at = now
+    claim.version += 1
+    claim._change_reason = f"verdict: {verdict}"
+    claim.save()
+    Review.objects.create(claim=claim, verdict=verdict, rationale=rationale, reviewer=user)
+    return claim
+
+
+def _touch_claim(claim_id: int) -> None:
+    """Evidence changed: the claim's counts changed (sync clients see it) and
+    a reviewed claim goes back to the queue if it is contested."""
+    now = timezone.now()
+    Claim.objects.filter(pk=claim_id).update(evidence_changed_at=now, updated_at=now)
+
+
+@transaction.atomic
+def evidence_link(
+    *,
+    claim_id: int,
+    source_id: int,
+    stance: str,
+    exact: str,
+    start: int | None = None,
+    attributed_to: str = "",
+    note: str = "",
+    user: AbstractBaseUser | None,
+) -> Evidence:
+    """Link a quoted passage of a source to a claim with a stance.
+
+    The quote must occur in the source's text (``start`` picks among several
+    occurrences); the same passage links to a claim once.
+    """
+    if stance not in Stance.values:
+        raise ApplicationError(f"stance must be one of {', '.join(Stance.values)}.")
+    if not Claim.objects.filter(pk=claim_id).exists():
+        raise ApplicationError(f"Claim {claim_id} does not exist.", code="not_found")
+    source = Source.objects.only("id", "status").filter(pk=source_id).first()
+    if source is None:
+        raise ApplicationError(f"Source {source_id} does not exist.", code="not_found")
+    excerpt = excerpt_get_or_create(source=source, exact=exact, start=start)
+    existing = Evidence.objects.filter(claim_id=claim_id, excerpt=excerpt).first()
+    if existing is not None:
+        raise ApplicationError(
+            f"This passage is already linked to the claim (evidence {existing.pk}); "
+            "change its stance instead.",
+            code="duplicate",
+            extra={"evidence": existing.pk},
+        )
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(
+                claim_id=claim_id,
+                excerpt=excerpt,
+                stance=stance,
+                attributed_to=" ".join(attributed_to.split())[:200],
+                note=note.strip(),
+                created_by=_real(user),
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "This passage was just linked to the claim by someone else.", code="duplicate"
+        ) from exc
+    _touch_claim(claim_id)
+    return evidence
+
+
+EVIDENCE_EDITABLE = ("stance", "attributed_to", "note")
+
+
+@transaction.atomic
+def evidence_update(*, evidence_id: int, user: AbstractBaseUser | None, **changes: str) -> Evidence:
+    evidence = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
+    if evidence is None:
+        raise ApplicationError("No such evidence.", code="not_found", status=404)
+    for name, value in changes.items():
+        if name not in EVIDENCE_EDITABLE:
+            raise ApplicationError(f"“{name}” cannot be changed; unlink and link again instead.")
+        if name == "stance" and value not in Stance.values:
+            raise ApplicationError(f"stance must be one of {', '.join(Stance.values)}.")
+        setattr(evidence, name, " ".join(value.split())[:200] if name == "attributed_to" else value)
+    evidence._history_user = _real(user)
+    evidence.save()
+    _touch_claim(evidence.claim_id)
+    return evidence
+
+
+@transaction.atomic
+def evidence_unlink(*, evidence_id: int, user: AbstractBaseUser | None) -> EvidenceTombstone:
+    """Delete the pair and leave a tombstone for syncing clients. The excerpt
+    stays: it belongs to the source and may serve other claims."""
+    evidence = (
+        Evidence.objects.select_for_update().select_related("excerpt").filter(pk=evidence_id).first()
+    )
+    if evidence is None:
+        raise ApplicationError("No such evidence.", code="not_found", status=404)
+    tombstone = EvidenceTombstone.objects.create(
+        evidence_id=evidence.pk,
+        claim_id=evidence.claim_id,
+        source_id=evidence.excerpt.source_id,
+        deleted_by=_real(user),
+    )
+    evidence._history_user = _real(user)
+    evidence.delete()
+    _touch_claim(tombstone.claim_id)
+    return tombstone

@@ -1,0 +1,19 @@
+"""Every REST endpoint under /api/, one router."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from claims.api import ClaimViewSet, EvidenceViewSet, ReviewQueueView
+from sources.api import ExtractionRuleViewSet, ReparseJobViewSet, SourceViewSet
+
+router = DefaultRouter()
+router.register("sources", SourceViewSet, basename="source")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("rules", ExtractionRuleViewSet, basename="rule")
+router.register("reparse-jobs", ReparseJobViewSet, basename="reparsejob")
+
+urlpatterns = [
+    path("review-queue/", ReviewQueueView.as_view(), name="review-queue"),
+    *router.urls,
+]

@@ -1,0 +1,64 @@
+"""manage.py extract PATH ... [--outlet DOMAIN] [--json]: the pipeline's
+result under the current rules, without saving anything."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from claims_tracker.common.errors import ApplicationError
+from sources.extraction import decode_bytes, extract
+from sources.models import Outlet
+from sources.selectors import rule_specs, rules_effective
+
+from .ingest import HTML_SUFFIXES, _files
+
+
+class Command(BaseCommand):
+    help = "Show what ingestion would extract from files (title, authors, date, text), saving nothing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+")
+        parser.add_argument("--outlet", help="Apply this outlet's rules (domain) besides the global ones.")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options) -> None:
+        outlet_id = None
+        if options.get("outlet"):
+            domain = options["outlet"].strip().lower().removeprefix("www.")
+            outlet = Outlet.objects.filter(domain=domain).first()
+            if outlet is None:
+                self.stderr.write(f"No outlet {domain} yet: only the global rules apply.")
+            outlet_id = outlet.pk if outlet else None
+        specs = rule_specs(rules_effective(outlet_id=outlet_id))
+        failed = 0
+        for path in _files(options["paths"]):
+            try:
+                content_type = "text/html" if path.suffix.lower() in HTML_SUFFIXES else "text/plain"
+                result = extract(decode_bytes(path.read_bytes()), content_type=content_type, rules=specs)
+            except (ApplicationError, OSError) as exc:
+                failed += 1
+                self.stderr.write(f"{path}: {getattr(exc, 'message', exc)}")
+                continue
+            record = {
+                "input": str(path),
+                "content_type": result.content_type,
+                "title": result.title,
+                "authors": list(result.authors),
+                "published_at": result.published_at.isoformat() if result.published_at else None,
+                "text": result.text,
+            }
+            if options["json"]:
+                self.stdout.write(json.dumps(record, ensure_ascii=False))
+            else:
+                self.stdout.write(f"== {path} ({result.content_type})")
+                self.stdout.write(f"title:     {result.title or '-'}")
+                self.stdout.write(f"authors:   {', '.join(result.authors) or '-'}")
+                self.stdout.write(f"published: {record['published_at'] or '-'}")
+                self.stdout.write("")
+                self.stdout.write(result.text)
+                self.stdout.write("")
+        if failed:
+            raise CommandError(f"{failed} file(s) could not be extracted.")

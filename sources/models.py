@@ -1,0 +1,229 @@
+"""Sources: outlets, ingested articles, quoted spans of their text, extraction
+rules and re-parse jobs. Nothing here knows about claims."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from claims_tracker.common.models import TimeStampedModel
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceStatus(models.TextChoices):
+    PARSED = "parsed", "Parsed"
+    FAILED = "failed", "Failed"
+
+
+class ContentType(models.TextChoices):
+    HTML = "text/html", "HTML"
+    TEXT = "text/plain", "Plain text"
+
+
+class Source(models.Model):
+    """An ingested article. ``raw`` keeps the input byte for byte, forever;
+    everything else is derived from it by the extraction pipeline and can be
+    recomputed (re-parse)."""
+
+    url = models.URLField(max_length=2000, null=True, blank=True, help_text="Canonical URL.")
+    fetched_url = models.URLField(max_length=2000, blank=True, default="")
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
+    )
+    raw = models.BinaryField(editable=False)
+    raw_charset = models.CharField(max_length=40, blank=True, default="")
+    content_type = models.CharField(max_length=20, choices=ContentType.choices)
+    content_sha256 = models.CharField(max_length=64, unique=True)
+    original_filename = models.CharField(max_length=255, blank=True, default="")
+
+    title = models.TextField(blank=True, default="")
+    authors = models.JSONField(default=list, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    language = models.CharField(max_length=12, blank=True, default="")
+    site_name = models.CharField(max_length=200, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    # Metadata given by the person who ingested it; wins over extraction, kept
+    # across re-parses.
+    overrides = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(
+        max_length=10, choices=SourceStatus.choices, default=SourceStatus.PARSED, db_index=True
+    )
+    parse_error = models.TextField(blank=True, default="")
+    rules_fingerprint = models.CharField(max_length=64, blank=True, default="", db_index=True)
+
+    ingested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ingested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-ingested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=Q(url__isnull=False), name="source_unique_canonical_url"
+            ),
+        ]
+        indexes = [models.Index(fields=["outlet", "published_at"], name="source_outlet_published")]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Source {self.pk}"
+
+
+class AnchorStateChoices(models.TextChoices):
+    ANCHORED = "anchored", "Anchored"
+    RELOCATED = "relocated", "Relocated"
+    ORPHANED = "orphaned", "Orphaned"
+
+
+class Excerpt(TimeStampedModel):
+    """A quoted span of a source's text (``text[start:end] == exact`` unless
+    orphaned). A re-parse re-anchors it; it is never deleted by one."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="excerpts")
+    exact = models.TextField()
+    prefix = models.TextField(blank=True, default="")
+    suffix = models.TextField(blank=True, default="")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    anchor_state = models.CharField(
+        max_length=10,
+        choices=AnchorStateChoices.choices,
+        default=AnchorStateChoices.ANCHORED,
+        db_index=True,
+    )
+    anchor_score = models.FloatField(default=1.0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source_id", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="excerpt_span_not_empty"),
+        ]
+        # Not unique: two excerpts may be re-anchored onto the same words, and a
+        # re-parse must never fail for it. Creation is deduplicated under the
+        # source's row lock instead (``excerpt_get_or_create``).
+        indexes = [models.Index(fields=["source", "start"], name="excerpt_source_start")]
+
+    def __str__(self) -> str:
+        return f"“{self.exact[:60]}”"
+
+
+class RuleKindChoices(models.TextChoices):
+    DROP_LINES = "drop_lines", "Drop lines matching"
+    CUT_BEFORE = "cut_before", "Cut everything before"
+    CUT_AFTER = "cut_after", "Cut everything from"
+    REPLACE = "replace", "Replace"
+    STRIP_SELECTOR = "strip_selector", "Strip HTML elements"
+    METADATA = "metadata", "Metadata from regex"
+
+
+class MetadataFieldChoices(models.TextChoices):
+    TITLE = "title", "Title"
+    AUTHOR = "author", "Author"
+    PUBLISHED_AT = "published_at", "Publication date"
+
+
+class ExtractionRule(TimeStampedModel):
+    """A rule of the extraction pipeline, for one outlet or (outlet null) all."""
+
+    name = models.CharField(max_length=200)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.CASCADE, related_name="rules"
+    )
+    kind = models.CharField(max_length=20, choices=RuleKindChoices.choices)
+    pattern = models.TextField()
+    replacement = models.TextField(blank=True, default="")
+    field = models.CharField(max_length=20, blank=True, default="", choices=MetadataFieldChoices.choices)
+    enabled = models.BooleanField(default=True)
+    position = models.IntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReparseStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ReparseJob(models.Model):
+    """A re-parse of the sources a rule change affects. Counters are updated
+    atomically by the chunk tasks and read while the job runs."""
+
+    status = models.CharField(
+        max_length=10, choices=ReparseStatus.choices, default=ReparseStatus.QUEUED, db_index=True
+    )
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The outlet whose sources are re-parsed; empty for all sources.",
+    )
+    scope_all = models.BooleanField(default=True)
+    only_stale = models.BooleanField(default=True)
+    reason = models.CharField(max_length=300, blank=True, default="")
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    relocated = models.PositiveIntegerField(default=0)
+    orphaned = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="A newer job that took over this one's pending sources.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Re-parse job {self.pk} ({self.status})"
+
+
+class ReparseChunk(models.Model):
+    """One task's share of a job. Processing a chunk and marking it done happen
+    in one transaction, so a chunk redelivered after a worker died is either
+    redone from scratch or skipped: its sources are counted exactly once."""
+
+    job = models.ForeignKey(ReparseJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    source_ids = models.JSONField(default=list)
+    done = models.BooleanField(default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job_id", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "index"], name="reparse_chunk_unique_index")
+        ]

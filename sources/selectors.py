@@ -1,0 +1,142 @@
+"""Reads of sources, outlets, rules and jobs. Selectors own the joins, so
+query counts stay flat however many rows a page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+from django.db.models import BooleanField, Count, F, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from sources.extraction import RuleSpec, rules_fingerprint
+
+from .models import Excerpt, ExtractionRule, Outlet, ReparseJob, Source
+
+# Columns a list never needs: the raw input can be megabytes.
+HEAVY_SOURCE_FIELDS = ("raw",)
+
+
+def source_search(qs: QuerySet[Source], q: str) -> QuerySet[Source]:
+    """Full text over title and text: PostgreSQL's GIN-indexed tsvector, ranked;
+    elsewhere a case-insensitive substring match on every word."""
+    q = q.strip()
+    if not q:
+        return qs
+    if connection.vendor == "postgresql":
+        match = RawSQL(
+            "sources_source.search_vector @@ websearch_to_tsquery('english', %s)",
+            (q,), output_field=BooleanField(),
+        )
+        rank = RawSQL(
+            "ts_rank(sources_source.search_vector, websearch_to_tsquery('english', %s))",
+            (q,), output_field=FloatField(),
+        )
+        return qs.alias(fts_match=match).filter(fts_match=True).annotate(rank=rank).order_by(
+            F("rank").desc(), "-id"
+        )
+    for word in q.split():
+        qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    return qs
+
+
+def source_list(
+    *,
+    q: str = "",
+    outlet: str = "",
+    published_after: dt.datetime | None = None,
+    published_before: dt.datetime | None = None,
+    updated_since: dt.datetime | None = None,
+    status: str = "",
+) -> QuerySet[Source]:
+    qs = (
+        Source.objects.select_related("outlet")
+        .defer(*HEAVY_SOURCE_FIELDS)
+        .annotate(evidence_count=Count("excerpts__evidence", distinct=True))
+    )
+    if outlet:
+        qs = qs.filter(outlet__domain=outlet.lower().removeprefix("www."))
+    if published_after:
+        qs = qs.filter(published_at__gte=published_after)
+    if published_before:
+        qs = qs.filter(published_at__lte=published_before)
+    if updated_since:
+        qs = qs.filter(updated_at__gte=updated_since)
+    if status:
+        qs = qs.filter(status=status)
+    return source_search(qs, q) if q else qs.order_by("-ingested_at", "-id")
+
+
+def source_detail(*, source_id: int) -> Source:
+    return (
+        Source.objects.select_related("outlet")
+        .annotate(evidence_count=Count("excerpts__evidence", distinct=True))
+        .get(pk=source_id)
+    )
+
+
+def source_find_duplicate(*, canonical_url: str | None, content_sha256: str) -> Source | None:
+    condition = Q(content_sha256=content_sha256)
+    if canonical_url:
+        condition |= Q(url=canonical_url)
+    return Source.objects.select_related("outlet").filter(condition).order_by("id").first()
+
+
+def rule_specs(rules: Iterable[ExtractionRule]) -> list[RuleSpec]:
+    return [
+        RuleSpec(kind=r.kind, pattern=r.pattern, replacement=r.replacement, field=r.field)
+        for r in rules
+    ]
+
+
+def rules_effective(*, outlet_id: int | None) -> list[ExtractionRule]:
+    """The enabled rules that apply to a source of this outlet: global ones and
+    the outlet's own, in order."""
+    scope = Q(outlet__isnull=True)
+    if outlet_id is not None:
+        scope |= Q(outlet_id=outlet_id)
+    return list(ExtractionRule.objects.filter(scope, enabled=True).order_by("position", "id"))
+
+
+def rules_by_outlet(*, outlet_ids: Sequence[int | None]) -> dict[int | None, list[RuleSpec]]:
+    """Effective rule specs for several outlets in one query."""
+    wanted = {o for o in outlet_ids if o is not None}
+    rows = list(
+        ExtractionRule.objects.filter(
+            Q(outlet__isnull=True) | Q(outlet_id__in=wanted), enabled=True
+        ).order_by("position", "id")
+    )
+    result: dict[int | None, list[RuleSpec]] = {}
+    for outlet_id in set(outlet_ids):
+        result[outlet_id] = rule_specs(
+            r for r in rows if r.outlet_id is None or r.outlet_id == outlet_id
+        )
+    return result
+
+
+def fingerprint_for(specs: Sequence[RuleSpec]) -> str:
+    return rules_fingerprint(specs)
+
+
+def rule_list(*, outlet: str = "") -> QuerySet[ExtractionRule]:
+    qs = ExtractionRule.objects.select_related("outlet")
+    if outlet:
+        qs = qs.filter(outlet__domain=outlet)
+    return qs.order_by("position", "id")
+
+
+def outlet_list() -> QuerySet[Outlet]:
+    return Outlet.objects.annotate(source_count=Count("sources")).order_by("name")
+
+
+def excerpt_orphans() -> QuerySet[Excerpt]:
+    return (
+        Excerpt.objects.filter(anchor_state="orphaned")
+        .select_related("source", "source__outlet")
+        .order_by("-updated_at")
+    )
+
+
+def reparse_job_active() -> QuerySet[ReparseJob]:
+    return ReparseJob.objects.filter(status__in=["queued", "running"]).order_by("created_at")

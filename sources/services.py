@@ -1,0 +1,239 @@
+"""Writes of sources: ingestion (every entry point goes through
+``source_ingest``), excerpts, and re-parsing under changed rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from claims_tracker.common.errors import ApplicationError
+from sources.anchoring import locate_quote
+from sources.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
+from sources.urls import canonicalize_url, domain_of
+
+from .models import ContentType, Excerpt, Outlet, Source, SourceStatus
+from .selectors import fingerprint_for, rule_specs, rules_effective, source_find_duplicate
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_CONTENT_TYPES = {ContentType.HTML.value, ContentType.TEXT.value}
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: Source
+    created: bool
+
+
+def _normalise_domain(domain: str) -> str:
+    domain = domain.strip().lower()
+    if "://" in domain:
+        domain = domain_of(domain)
+    return domain.removeprefix("www.").rstrip(".")
+
+
+def outlet_get_or_create(*, domain: str, name: str = "") -> Outlet:
+    domain = _normalise_domain(domain)
+    if not domain or "." not in domain or " " in domain:
+        raise ApplicationError(f"“{domain}” is not a domain name (expected e.g. example.com).")
+    outlet, _ = Outlet.objects.get_or_create(domain=domain, defaults={"name": name or domain})
+    return outlet
+
+
+def _check_size(size: int) -> None:
+    limit = settings.INGEST_MAX_BYTES
+    if size > limit:
+        raise ApplicationError(
+            f"The input is {size:,} bytes; the limit is {limit:,} bytes (INGEST_MAX_BYTES).",
+            code="too_large",
+            status=413,
+        )
+
+
+def _apply_overrides(result: ExtractionResult, overrides: dict) -> ExtractionResult:
+    if overrides.get("title"):
+        result.title = overrides["title"]
+    if overrides.get("published_at"):
+        result.published_at = dt.datetime.fromisoformat(overrides["published_at"])
+    return result
+
+
+def source_extract(
+    *, raw: bytes, charset: str | None, content_type: str, url: str | None, outlet_id: int | None
+) -> tuple[ExtractionResult, str]:
+    """Run the pipeline under the outlet's current rules; returns the result
+    and the rules fingerprint it was made under."""
+    specs = rule_specs(rules_effective(outlet_id=outlet_id))
+    text = decode_bytes(raw, declared_charset=charset)
+    return extract(text, content_type=content_type, url=url, rules=specs), fingerprint_for(specs)
+
+
+def source_ingest(
+    *,
+    raw: bytes | str,
+    content_type: str | None = None,
+    url: str | None = None,
+    fetched_url: str = "",
+    charset: str | None = None,
+    outlet_domain: str | None = None,
+    title: str | None = None,
+    published_at: dt.datetime | None = None,
+    filename: str = "",
+    user: AbstractBaseUser | None = None,
+) -> IngestResult:
+    """Store one input and its extraction; a duplicate (same canonical URL or
+    the same bytes) returns the existing source and stores nothing.
+
+    Input the pipeline cannot make anything of (empty, too large, a content
+    type we do not read) is refused with an ``ApplicationError``. A crash of
+    the extractor on odd input keeps the raw input with status ``failed``, so
+    nothing is lost and a later re-parse can retry it.
+    """
+    if isinstance(raw, str):
+        raw_bytes, charset = raw.encode("utf-8"), "utf-8"
+    else:
+        raw_bytes = bytes(raw)
+    _check_size(len(raw_bytes))
+    if not raw_bytes.strip():
+        raise ApplicationError("The input is empty.", code="empty")
+    if content_type and content_type not in ALLOWED_CONTENT_TYPES:
+        raise ApplicationError(
+            f"content_type must be text/html or text/plain, not “{content_type}”.",
+            code="unsupported_type",
+            status=415,
+        )
+    canonical = canonicalize_url(url) if url else None
+    sha = hashlib.sha256(raw_bytes).hexdigest()
+    existing = source_find_duplicate(canonical_url=canonical, content_sha256=sha)
+    if existing is not None:
+        return IngestResult(existing, created=False)
+
+    decoded = decode_bytes(raw_bytes, declared_charset=charset)
+    content_type = content_type or sniff_content_type(decoded)
+    domain = outlet_domain or (domain_of(canonical) if canonical else "")
+    outlet = outlet_get_or_create(domain=domain) if domain else None
+    overrides: dict[str, str] = {}
+    if title and title.strip():
+        overrides["title"] = title.strip()
+    if published_at:
+        overrides["published_at"] = published_at.isoformat()
+
+    specs = rule_specs(rules_effective(outlet_id=outlet.pk if outlet else None))
+    fields: dict[str, object] = {"rules_fingerprint": fingerprint_for(specs)}
+    try:
+        result = _apply_overrides(
+            extract(decoded, content_type=content_type, url=canonical, rules=specs), overrides
+        )
+    except ApplicationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - keep the raw input whatever the extractor did
+        logger.exception("Extraction failed for %s", canonical or filename or sha[:12])
+        fields.update(status=SourceStatus.FAILED, parse_error=f"{exc.__class__.__name__}: {exc}")
+        fields.update(title=overrides.get("title", ""))
+    else:
+        fields.update(_result_fields(result))
+        if outlet and result.site_name and outlet.name == outlet.domain:
+            outlet.name = result.site_name[:200]
+            outlet.save(update_fields=["name"])
+
+    try:
+        with transaction.atomic():
+            source = Source.objects.create(
+                url=canonical,
+                fetched_url=fetched_url or (url or ""),
+                outlet=outlet,
+                raw=raw_bytes,
+                raw_charset=charset or "",
+                content_type=content_type,
+                content_sha256=sha,
+                original_filename=filename[:255],
+                overrides=overrides,
+                ingested_by=user if user and user.is_authenticated else None,
+                **fields,
+            )
+    except IntegrityError:
+        # Someone ingested the same input between our check and our insert.
+        existing = source_find_duplicate(canonical_url=canonical, content_sha256=sha)
+        if existing is None:
+            raise
+        return IngestResult(existing, created=False)
+    return IngestResult(source, created=True)
+
+
+def _result_fields(result: ExtractionResult) -> dict[str, object]:
+    return {
+        "title": (result.title or "")[:2000],
+        "authors": list(result.authors),
+        "published_at": result.published_at,
+        "language": (result.language or "")[:12],
+        "site_name": (result.site_name or "")[:200],
+        "text": result.text,
+        "status": SourceStatus.PARSED,
+        "parse_error": "",
+    }
+
+
+def source_ingest_url(
+    *,
+    url: str,
+    outlet_domain: str | None = None,
+    title: str | None = None,
+    published_at: dt.datetime | None = None,
+    user: AbstractBaseUser | None = None,
+) -> IngestResult:
+    """Fetch a page (SSRF-guarded, size-capped) and ingest it. A URL already
+    ingested is not fetched again."""
+    url = url.strip()
+    canonical = canonicalize_url(url)
+    existing = Source.objects.select_related("outlet").filter(url=canonical).first()
+    if existing is not None:
+        return IngestResult(existing, created=False)
+    from sources.fetching import fetch_url  # httpx is only needed for URL ingestion
+
+    page = fetch_url(
+        url,
+        max_bytes=settings.INGEST_MAX_BYTES,
+        timeout=settings.FETCH_TIMEOUT,
+        allow_private=settings.INGEST_ALLOW_PRIVATE_URLS,
+    )
+    content_type = "text/html" if page.content_type in {"text/html", "application/xhtml+xml"} else "text/plain"
+    return source_ingest(
+        raw=page.content,
+        charset=page.charset,
+        content_type=content_type,
+        url=url,
+        fetched_url=page.url,
+        outlet_domain=outlet_domain,
+        title=title,
+        published_at=published_at,
+        user=user,
+    )
+
+
+def excerpt_get_or_create(
+    *, source: Source, exact: str, start: int | None = None
+) -> Excerpt:
+    """The excerpt for this quote of the source's text, creating it if new.
+
+    The quote must occur in the text; an ambiguous one needs ``start``.
+    Locks the source row so that a concurrent re-parse cannot change the text
+    between locating the quote and storing it.
+    """
+    if source.status != SourceStatus.PARSED:
+        raise ApplicationError("This source failed to parse; it has no text to quote.")
+    locked = Source.objects.select_for_update().only("id", "text").get(pk=source.pk)
+    quote = locate_quote(locked.text, exact, start=start)
+    excerpt, _ = Excerpt.objects.get_or_create(
+        source_id=source.pk,
+        start=quote.start,
+        end=quote.end,
+        exact=quote.exact,
+        defaults={"prefix": quote.prefix, "suffix": quote.suffix, "anchor_state": "anchored"},
+    )
+    return excerpt
