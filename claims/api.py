@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims_tracker.common.api_schema import ERROR_RESPONSES
+from claims_tracker.common.api import MAX_ID, ConditionalGetMixin
+from claims_tracker.common.api_schema import (
+    CONFLICT,
+    ERROR_RESPONSES,
+    WRITE_ERRORS,
+    ErrorSerializer,
+)
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import EditorOnly, ReadOrAnalyst
 
@@ -29,8 +40,20 @@ from .serializers import (
     EvidenceSerializer,
     EvidenceUpdateSerializer,
     ReviewRequestSerializer,
+    SimilarClaimsSerializer,
     TombstoneSerializer,
 )
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number from 1 to ``MAX_ID`` (else 400)."""
+
+    field_class = django_filters.fields.forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -58,10 +81,16 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List claims", responses={200: ClaimSerializer(many=True), **ERROR_RESPONSES}),
-    retrieve=extend_schema(summary="One claim", responses={200: ClaimSerializer, **ERROR_RESPONSES}),
+    list=extend_schema(
+        summary="List claims", responses={200: ClaimSerializer(many=True), **ERROR_RESPONSES}
+    ),
+    retrieve=extend_schema(
+        summary="One claim", responses={200: ClaimSerializer, **ERROR_RESPONSES}
+    ),
 )
-class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ClaimViewSet(
+    ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [ReadOrAnalyst]
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
@@ -79,27 +108,31 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Create a claim",
         description="The answer lists `similar` existing claims, so near-duplicates can be merged.",
         request=ClaimWriteSerializer,
-        responses={201: ClaimCreatedSerializer, **ERROR_RESPONSES},
+        responses={201: ClaimCreatedSerializer, **WRITE_ERRORS},
     )
     def create(self, request: Request) -> Response:
         serializer = ClaimWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         similar = selectors.claim_similar(text=data["text"])
-        claim = services.claim_create(text=data["text"], tags=data.get("tags", []), user=request.user)
+        claim = services.claim_create(
+            text=data["text"], tags=data.get("tags", []), user=request.user
+        )
         context = {
             "request": request,
             "similar": [
                 {"id": c.pk, "text": c.text, "score": round(score, 1)} for c, score in similar
             ],
         }
-        body = ClaimCreatedSerializer(selectors.claim_detail(claim_id=claim.pk), context=context).data
+        body = ClaimCreatedSerializer(
+            selectors.claim_detail(claim_id=claim.pk), context=context
+        ).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Edit a claim",
         request=ClaimWriteSerializer(partial=True),
-        responses={200: ClaimSerializer, 409: OpenApiResponse(description="Stale version."), **ERROR_RESPONSES},
+        responses={200: ClaimSerializer, **WRITE_ERRORS, **CONFLICT},
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         claim = self.get_object()
@@ -107,19 +140,18 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.claim_update(
-            claim_id=claim.pk, user=request.user, version=data.get("version"),
-            text=data.get("text"), tags=data.get("tags"),
+            claim_id=claim.pk,
+            user=request.user,
+            version=data.get("version"),
+            text=data.get("text"),
+            tags=data.get("tags"),
         )
         return Response(ClaimSerializer(selectors.claim_detail(claim_id=claim.pk)).data)
 
     @extend_schema(
         summary="Set the verdict (editors)",
         request=ReviewRequestSerializer,
-        responses={
-            200: ClaimSerializer,
-            409: OpenApiResponse(description="Someone else changed the claim; nothing was changed."),
-            **ERROR_RESPONSES,
-        },
+        responses={200: ClaimSerializer, **WRITE_ERRORS, **CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
@@ -128,20 +160,33 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.claim_review(
-            claim_id=claim.pk, verdict=data["verdict"], rationale=data["rationale"],
-            version=data["version"], user=request.user,
+            claim_id=claim.pk,
+            verdict=data["verdict"],
+            rationale=data["rationale"],
+            version=data["version"],
+            user=request.user,
         )
         return Response(ClaimSerializer(selectors.claim_detail(claim_id=claim.pk)).data)
 
     @extend_schema(
         summary="schema.org ClaimReview JSON-LD",
-        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not reviewed yet.")},
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="schema.org `ClaimReview` JSON-LD."
+            ),
+            **ERROR_RESPONSES,
+            404: OpenApiResponse(
+                ErrorSerializer, description="No such claim, or not reviewed yet."
+            ),
+        },
     )
     @action(detail=True, methods=["get"])
     def claimreview(self, request: Request, pk: str | None = None) -> Response:
         claim = self.get_object()
         if claim.verdict == Verdict.UNREVIEWED:
-            raise ApplicationError("This claim has not been reviewed yet.", code="not_found", status=404)
+            raise ApplicationError(
+                "This claim has not been reviewed yet.", code="not_found", status=404
+            )
         evidence = selectors.evidence_for_claim(claim_id=claim.pk)
         url = f"{settings.SITE_URL.rstrip('/')}/claims/{claim.pk}/"
         return Response(claim_review_jsonld(claim=claim, evidence=evidence, claim_url=url))
@@ -149,7 +194,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         summary="Claims similar to a text",
         parameters=[OpenApiParameter("text", str, required=True)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: SimilarClaimsSerializer, **ERROR_RESPONSES},
     )
     @action(detail=False, methods=["get"])
     def similar(self, request: Request) -> Response:
@@ -162,11 +207,15 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 class EvidenceFilter(django_filters.FilterSet):
-    claim = django_filters.NumberFilter(field_name="claim_id")
-    source = django_filters.NumberFilter(field_name="excerpt__source_id")
+    claim = IdFilter(field_name="claim_id", help_text="Claim id.")
+    source = IdFilter(field_name="excerpt__source_id", help_text="Source id.")
     stance = django_filters.ChoiceFilter(choices=Stance.choices)
     outlet = django_filters.CharFilter(field_name="excerpt__source__outlet__domain")
-    updated_since = django_filters.IsoDateTimeFilter(method="filter_updated_since")
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="Pairs created or changed since then, including pairs whose quote was "
+        "re-anchored by a re-parse (ISO 8601).",
+    )
     contested = django_filters.BooleanFilter(method="filter_contested")
 
     class Meta:
@@ -174,8 +223,6 @@ class EvidenceFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_updated_since(self, qs, name, value):
-        from django.db.models import Q
-
         return qs.filter(Q(updated_at__gte=value) | Q(excerpt__updated_at__gte=value))
 
     def filter_contested(self, qs, name, value):
@@ -197,32 +244,83 @@ class NDJSONRenderer(CSVRenderer):
     format = "ndjson"
 
 
+_EXPORT_DESCRIPTION = (
+    "`?format=csv` or `?format=ndjson` streams every matching pair (same filters, no "
+    "pagination) from a server-side cursor, in constant memory. Columns: "
+    + ", ".join(f"`{c}`" for c in exports.COLUMNS)
+    + "."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List claim/source pairs",
-        description="`?format=csv` or `?format=ndjson` streams every matching pair instead of a page.",
-        responses={200: EvidenceSerializer(many=True), **ERROR_RESPONSES},
+        description=_EXPORT_DESCRIPTION,
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", "csv", "ndjson"],
+                description="`csv` or `ndjson` stream every matching pair instead of a page.",
+            )
+        ],
+        responses={
+            (200, "application/json"): EvidenceSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="Every matching pair."
+            ),
+            (200, "application/x-ndjson"): OpenApiResponse(
+                OpenApiTypes.STR, description="One JSON object per line."
+            ),
+            # Errors are JSON even when an export was asked for.
+            **{(code, "application/json"): response for code, response in ERROR_RESPONSES.items()},
+        },
     ),
-    retrieve=extend_schema(summary="One claim/source pair", responses={200: EvidenceSerializer, **ERROR_RESPONSES}),
+    retrieve=extend_schema(
+        summary="One claim/source pair", responses={200: EvidenceSerializer, **ERROR_RESPONSES}
+    ),
 )
 class EvidenceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [ReadOrAnalyst]
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilter
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer, NDJSONRenderer]
+    renderer_classes = [
+        renderers.JSONRenderer,
+        renderers.BrowsableAPIRenderer,
+        CSVRenderer,
+        NDJSONRenderer,
+    ]
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "list":
+            return super().get_renderers()
+        # Only the list exports; everything else is JSON.
+        return [renderers.JSONRenderer(), renderers.BrowsableAPIRenderer()]
+
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Evidence]:
-        return selectors.evidence_list()
+        return selectors.evidence_list().only(*EvidenceSerializer.COLUMNS)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An export that fails (bad filter, no auth) answers in JSON, not CSV.
+        if getattr(self.request, "accepted_renderer", None) is not None and isinstance(
+            self.request.accepted_renderer, CSVRenderer
+        ):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
 
     def list(self, request: Request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", "json")
         if fmt in {"csv", "ndjson"}:
             qs = self.filter_queryset(self.get_queryset())
             if fmt == "csv":
-                response = StreamingHttpResponse(exports.csv_stream(qs), content_type="text/csv; charset=utf-8")
+                response = StreamingHttpResponse(
+                    exports.csv_stream(qs), content_type="text/csv; charset=utf-8"
+                )
                 response["Content-Disposition"] = 'attachment; filename="evidence.csv"'
             else:
                 response = StreamingHttpResponse(
@@ -234,36 +332,48 @@ class EvidenceViewSet(
     @extend_schema(
         summary="Link a quoted passage to a claim",
         request=EvidenceCreateSerializer,
-        responses={201: EvidenceSerializer, **ERROR_RESPONSES},
+        responses={201: EvidenceSerializer, **WRITE_ERRORS},
     )
     def create(self, request: Request) -> Response:
         serializer = EvidenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         evidence = services.evidence_link(
-            claim_id=data["claim"], source_id=data["source"], stance=data["stance"],
-            exact=data["exact"], start=data.get("start"), attributed_to=data["attributed_to"],
-            note=data["note"], user=request.user,
+            claim_id=data["claim"],
+            source_id=data["source"],
+            stance=data["stance"],
+            exact=data["exact"],
+            start=data.get("start"),
+            attributed_to=data["attributed_to"],
+            note=data["note"],
+            user=request.user,
         )
         return Response(
-            EvidenceSerializer(self.get_queryset().get(pk=evidence.pk)).data, status=status.HTTP_201_CREATED
+            EvidenceSerializer(self.get_queryset().get(pk=evidence.pk)).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(
         summary="Change stance, speaker or note",
         request=EvidenceUpdateSerializer,
-        responses={200: EvidenceSerializer, **ERROR_RESPONSES},
+        responses={200: EvidenceSerializer, **WRITE_ERRORS},
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         evidence = self.get_object()
         serializer = EvidenceUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data:
-            raise ValidationError({"detail": "Nothing to change: send stance, attributed_to or note."})
-        services.evidence_update(evidence_id=evidence.pk, user=request.user, **serializer.validated_data)
+            raise ValidationError(
+                {"detail": "Nothing to change: send stance, attributed_to or note."}
+            )
+        services.evidence_update(
+            evidence_id=evidence.pk, user=request.user, **serializer.validated_data
+        )
         return Response(EvidenceSerializer(self.get_queryset().get(pk=evidence.pk)).data)
 
-    @extend_schema(summary="Unlink the pair (the excerpt stays)", responses={204: None, **ERROR_RESPONSES})
+    @extend_schema(
+        summary="Unlink the pair (the excerpt stays)", responses={204: None, **ERROR_RESPONSES}
+    )
     def destroy(self, request: Request, pk: str | None = None) -> Response:
         evidence = self.get_object()
         services.evidence_unlink(evidence_id=evidence.pk, user=request.user)
@@ -281,15 +391,20 @@ class EvidenceViewSet(
         try:
             since = field.clean(since_raw)
         except Exception as exc:  # noqa: BLE001 - any parse failure is the client's
-            raise ApplicationError("since must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z.") from exc
+            raise ApplicationError(
+                "since must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z."
+            ) from exc
         if since is None:
             raise ApplicationError("since is required (ISO 8601 date-time).")
         page = self.paginate_queryset(selectors.evidence_deleted_since(since=since))
         return self.get_paginated_response(TombstoneSerializer(page, many=True).data)
 
 
-@extend_schema(summary="Contested claims waiting for a verdict (editors)", responses={200: ClaimSerializer(many=True)})
-class ReviewQueueView(generics.ListAPIView):
+@extend_schema(
+    summary="Contested claims waiting for a verdict (editors)",
+    responses={200: ClaimSerializer(many=True), **ERROR_RESPONSES},
+)
+class ReviewQueueView(ConditionalGetMixin, generics.ListAPIView):
     permission_classes = [EditorOnly]
     serializer_class = ClaimSerializer
 

@@ -11,8 +11,21 @@ from __future__ import annotations
 import re
 
 CUE_WORDS = (
-    "said", "says", "told", "according to", "denied", "denies", "claimed", "claims",
-    "confirmed", "confirms", "reported", "alleged", "insisted", "rejected", "dismissed",
+    "said",
+    "says",
+    "told",
+    "according to",
+    "denied",
+    "denies",
+    "claimed",
+    "claims",
+    "confirmed",
+    "confirms",
+    "reported",
+    "alleged",
+    "insisted",
+    "rejected",
+    "dismissed",
 )
 _CUE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in CUE_WORDS) + r")\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’']?|\n|$)")
@@ -27,7 +40,22 @@ _PATTERNS = [
     re.compile(rf"\b(?:said|says|told|added|claimed|insisted)\s+(?:the\s+)?(?P<name>{_NAME})"),
     re.compile(rf"\b(?:told|reported by)\s+(?P<name>{_NAME})"),
 ]
-_NOT_NAMES = {"He", "She", "They", "It", "We", "I", "The", "This", "That", "But", "And", "In", "On", "A"}
+_NOT_NAMES = {
+    "He",
+    "She",
+    "They",
+    "It",
+    "We",
+    "I",
+    "The",
+    "This",
+    "That",
+    "But",
+    "And",
+    "In",
+    "On",
+    "A",
+}
 
 
 def cue_sentences(text: str) -> list[tuple[int, int]]:

@@ -18,7 +18,9 @@ RATING_VALUE = {
 }
 
 
-def claim_review_jsonld(*, claim: Claim, evidence: list[Evidence], claim_url: str) -> dict[str, Any]:
+def claim_review_jsonld(
+    *, claim: Claim, evidence: list[Evidence], claim_url: str
+) -> dict[str, Any]:
     if claim.verdict == Verdict.UNREVIEWED:
         raise ValueError("An unreviewed claim has no ClaimReview.")
     org = settings.REVIEW_ORGANIZATION
@@ -41,7 +43,10 @@ def claim_review_jsonld(*, claim: Claim, evidence: list[Evidence], claim_url: st
     speakers = [e.attributed_to for e in asserting if e.attributed_to]
     item_reviewed: dict[str, Any] = {"@type": "Claim", "appearance": appearances}
     if speakers:
-        item_reviewed["author"] = {"@type": "Person" if " " in speakers[0] else "Organization", "name": speakers[0]}
+        item_reviewed["author"] = {
+            "@type": "Person" if " " in speakers[0] else "Organization",
+            "name": speakers[0],
+        }
     dates = [s.excerpt.source.published_at for s in asserting if s.excerpt.source.published_at]
     if dates:
         item_reviewed["datePublished"] = min(dates).date().isoformat()

@@ -82,7 +82,9 @@ class Evidence(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "evidence"
         constraints = [
-            models.UniqueConstraint(fields=["claim", "excerpt"], name="evidence_unique_claim_excerpt")
+            models.UniqueConstraint(
+                fields=["claim", "excerpt"], name="evidence_unique_claim_excerpt"
+            )
         ]
 
     def __str__(self) -> str:

@@ -115,7 +115,11 @@ def evidence_list(
         qs = qs.filter(Q(updated_at__gte=updated_since) | Q(excerpt__updated_at__gte=updated_since))
     if contested is not None:
         contested_claims = Claim.objects.filter(contested_condition()).values("pk")
-        qs = qs.filter(claim__in=contested_claims) if contested else qs.exclude(claim__in=contested_claims)
+        qs = (
+            qs.filter(claim__in=contested_claims)
+            if contested
+            else qs.exclude(claim__in=contested_claims)
+        )
     return qs.order_by("-created_at", "-id")
 
 
@@ -137,10 +141,14 @@ def evidence_for_source(*, source_id: int) -> list[Evidence]:
 
 
 def evidence_deleted_since(*, since: dt.datetime) -> QuerySet[EvidenceTombstone]:
-    return EvidenceTombstone.objects.filter(deleted_at__gte=since).order_by("deleted_at", "evidence_id")
+    return EvidenceTombstone.objects.filter(deleted_at__gte=since).order_by(
+        "deleted_at", "evidence_id"
+    )
 
 
-def claim_similar(*, text: str, limit: int = 5, threshold: float = 70.0, exclude_id: int | None = None) -> list[tuple[Claim, float]]:
+def claim_similar(
+    *, text: str, limit: int = 5, threshold: float = 70.0, exclude_id: int | None = None
+) -> list[tuple[Claim, float]]:
     """Existing claims that read like ``text`` (rapidfuzz token-set ratio),
     best first: shown before a near-duplicate claim is created."""
     text = text.strip()
@@ -148,7 +156,11 @@ def claim_similar(*, text: str, limit: int = 5, threshold: float = 70.0, exclude
         return []
     choices = dict(Claim.objects.exclude(pk=exclude_id).values_list("pk", "text"))
     matches = process.extract(
-        text, choices, scorer=fuzz.token_set_ratio, processor=str.lower, limit=limit,
+        text,
+        choices,
+        scorer=fuzz.token_set_ratio,
+        processor=str.lower,
+        limit=limit,
         score_cutoff=threshold,
     )
     by_id = Claim.objects.in_bulk([m[2] for m in matches])
@@ -178,33 +190,49 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
     panel: who, when, what changed."""
     entries: list[dict] = []
     claim_records = list(
-        Claim.history.filter(id=claim_id).select_related("history_user").order_by("-history_date")[: limit + 1]
+        Claim.history.filter(id=claim_id)
+        .select_related("history_user")
+        .order_by("-history_date")[: limit + 1]
     )
     for newer, older in zip(claim_records, [*claim_records[1:], None], strict=False):
         changes = []
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["updated_at", "version"])
             changes = [f"{c.field}: {c.old!s} → {c.new!s}" for c in delta.changes]
-        entries.append({
-            "when": newer.history_date, "who": newer.history_user, "kind": "claim",
-            "action": {"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
-            "changes": changes,
-        })
+        entries.append(
+            {
+                "when": newer.history_date,
+                "who": newer.history_user,
+                "kind": "claim",
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
+                "changes": changes,
+            }
+        )
     evidence_records = (
-        Evidence.history.filter(claim_id=claim_id).select_related("history_user").order_by("-history_date")[:limit]
+        Evidence.history.filter(claim_id=claim_id)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
     )
     for record in evidence_records:
-        entries.append({
-            "when": record.history_date, "who": record.history_user, "kind": "evidence",
-            "action": {"+": "linked", "~": "changed", "-": "unlinked"}[record.history_type],
-            "changes": [f"evidence {record.id}: {record.stance}"
-                        + (f" ({record.attributed_to})" if record.attributed_to else "")],
-        })
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "kind": "evidence",
+                "action": {"+": "linked", "~": "changed", "-": "unlinked"}[record.history_type],
+                "changes": [
+                    f"evidence {record.id}: {record.stance}"
+                    + (f" ({record.attributed_to})" if record.attributed_to else "")
+                ],
+            }
+        )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
 
 
-def claims_reviewed_for_user(*, user: AbstractBaseUser, since: dt.datetime, limit: int = 20) -> list[Review]:
+def claims_reviewed_for_user(
+    *, user: AbstractBaseUser, since: dt.datetime, limit: int = 20
+) -> list[Review]:
     """Verdicts given since ``since`` on claims this user created or gave
     evidence for (the dashboard's notifications)."""
     worked_on = Claim.objects.filter(Q(created_by=user) | Q(evidence__created_by=user)).values("pk")
@@ -223,6 +251,10 @@ def distinct_voices(evidence: Iterable[Evidence]) -> dict[str, dict[str, int]]:
     for stance in Stance.values:
         items = [e for e in evidence if e.stance == stance]
         outlets = {e.excerpt.source.outlet_id or f"s{e.excerpt.source_id}" for e in items}
-        speakers = {(e.attributed_to or "").strip().lower() for e in items if (e.attributed_to or "").strip()}
+        speakers = {
+            (e.attributed_to or "").strip().lower()
+            for e in items
+            if (e.attributed_to or "").strip()
+        }
         result[stance] = {"quotes": len(items), "outlets": len(outlets), "speakers": len(speakers)}
     return result

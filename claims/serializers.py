@@ -3,9 +3,17 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims_tracker.common.api import MAX_ID
+from sources.models import AnchorStateChoices
 from sources.serializers import OutletSerializer
 
 from .models import Claim, Evidence, Stance, Verdict
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _datetime(value) -> str | None:
+    return _DATETIME.to_representation(value) if value is not None else None
 
 
 class StanceCountsSerializer(serializers.Serializer):
@@ -18,14 +26,29 @@ class ClaimSerializer(serializers.ModelSerializer):
     tags = serializers.SerializerMethodField()
     contested = serializers.SerializerMethodField()
     stance_counts = serializers.SerializerMethodField()
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    reviewed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Claim
         fields = [
-            "id", "text", "tags", "verdict", "verdict_rationale", "reviewed_by", "reviewed_at",
-            "contested", "stance_counts", "created_by", "created_at", "updated_at", "version",
+            "id",
+            "text",
+            "tags",
+            "verdict",
+            "verdict_rationale",
+            "reviewed_by",
+            "reviewed_at",
+            "contested",
+            "stance_counts",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "version",
             "evidence_changed_at",
         ]
         read_only_fields = fields
@@ -55,11 +78,26 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class ClaimWriteSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=2000)
-    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=50
+    )
     version = serializers.IntegerField(
-        required=False, min_value=1,
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
         help_text="The version you edited; a stale one gets 409 and changes nothing.",
     )
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    score = serializers.FloatField(help_text="Similarity, 0-100.")
+
+
+class SimilarClaimsSerializer(serializers.Serializer):
+    results = SimilarClaimSerializer(many=True)
 
 
 class ClaimCreatedSerializer(ClaimSerializer):
@@ -69,15 +107,21 @@ class ClaimCreatedSerializer(ClaimSerializer):
         fields = [*ClaimSerializer.Meta.fields, "similar"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(SimilarClaimSerializer(many=True))
     def get_similar(self, obj: Claim) -> list[dict]:
         return self.context.get("similar", [])
 
 
 class ReviewRequestSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
-    rationale = serializers.CharField(allow_blank=True, required=False, default="", max_length=10000)
-    version = serializers.IntegerField(min_value=1)
+    rationale = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=10000
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The claim's version you reviewed; a stale one gets 409 and changes nothing.",
+    )
 
 
 class ClaimBriefSerializer(serializers.ModelSerializer):
@@ -104,48 +148,118 @@ class QuoteSerializer(serializers.Serializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    """A claim/source pair. The declared fields describe the shape (and the
+    OpenAPI schema); ``to_representation`` builds it directly from the joined
+    row, because field-by-field serialization dominated the cost of a list
+    page (see ``bench/api.py``)."""
+
     claim = ClaimBriefSerializer(read_only=True)
-    source = serializers.SerializerMethodField()
-    quote = serializers.SerializerMethodField()
-    anchor_state = serializers.CharField(source="excerpt.anchor_state", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    excerpt = serializers.IntegerField(source="excerpt_id", read_only=True)
+    source = EvidenceSourceSerializer(read_only=True)
+    stance = serializers.ChoiceField(choices=Stance.choices, read_only=True)
+    quote = QuoteSerializer(read_only=True)
+    anchor_state = serializers.ChoiceField(choices=AnchorStateChoices.choices, read_only=True)
+    created_by = serializers.CharField(read_only=True, allow_null=True, help_text="Username.")
+    excerpt = serializers.IntegerField(read_only=True, help_text="The id of the quoted excerpt.")
+
+    #: The columns ``to_representation`` reads: lists fetch nothing else.
+    COLUMNS = (
+        "id",
+        "claim",
+        "excerpt",
+        "stance",
+        "attributed_to",
+        "note",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "claim__text",
+        "claim__verdict",
+        "excerpt__source",
+        "excerpt__exact",
+        "excerpt__prefix",
+        "excerpt__suffix",
+        "excerpt__start",
+        "excerpt__end",
+        "excerpt__anchor_state",
+        "excerpt__source__url",
+        "excerpt__source__title",
+        "excerpt__source__published_at",
+        "excerpt__source__outlet",
+        "excerpt__source__outlet__name",
+        "excerpt__source__outlet__domain",
+        "created_by__username",
+    )
 
     class Meta:
         model = Evidence
         fields = [
-            "id", "claim", "source", "stance", "quote", "anchor_state", "attributed_to", "note",
-            "created_by", "created_at", "updated_at", "excerpt",
+            "id",
+            "claim",
+            "source",
+            "stance",
+            "quote",
+            "anchor_state",
+            "attributed_to",
+            "note",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "excerpt",
         ]
         read_only_fields = fields
 
-    @extend_schema_field(EvidenceSourceSerializer)
-    def get_source(self, obj: Evidence) -> dict:
-        source = obj.excerpt.source
+    def to_representation(self, obj: Evidence) -> dict:
+        claim = obj.claim
+        excerpt = obj.excerpt
+        source = excerpt.source
         outlet = source.outlet
         return {
-            "id": source.pk,
-            "url": source.url,
-            "title": source.title,
-            "outlet": {"id": outlet.pk, "name": outlet.name, "domain": outlet.domain} if outlet else None,
-            "published_at": serializers.DateTimeField().to_representation(source.published_at)
-            if source.published_at
-            else None,
+            "id": obj.pk,
+            "claim": {"id": claim.pk, "text": claim.text, "verdict": claim.verdict},
+            "source": {
+                "id": source.pk,
+                "url": source.url,
+                "title": source.title,
+                "outlet": (
+                    {"id": outlet.pk, "name": outlet.name, "domain": outlet.domain}
+                    if outlet is not None
+                    else None
+                ),
+                "published_at": _datetime(source.published_at),
+            },
+            "stance": obj.stance,
+            "quote": {
+                "exact": excerpt.exact,
+                "prefix": excerpt.prefix,
+                "suffix": excerpt.suffix,
+                "start": excerpt.start,
+                "end": excerpt.end,
+            },
+            "anchor_state": excerpt.anchor_state,
+            "attributed_to": obj.attributed_to,
+            "note": obj.note,
+            "created_by": obj.created_by.username if obj.created_by_id else None,
+            "created_at": _datetime(obj.created_at),
+            "updated_at": _datetime(obj.updated_at),
+            "excerpt": obj.excerpt_id,
         }
-
-    @extend_schema_field(QuoteSerializer)
-    def get_quote(self, obj: Evidence) -> dict:
-        e = obj.excerpt
-        return {"exact": e.exact, "prefix": e.prefix, "suffix": e.suffix, "start": e.start, "end": e.end}
 
 
 class EvidenceCreateSerializer(serializers.Serializer):
-    claim = serializers.IntegerField(min_value=1)
-    source = serializers.IntegerField(min_value=1)
+    claim = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    source = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     stance = serializers.ChoiceField(choices=Stance.choices)
     exact = serializers.CharField(trim_whitespace=False, max_length=20000)
-    start = serializers.IntegerField(required=False, min_value=0, allow_null=True)
-    attributed_to = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    start = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        allow_null=True,
+        help_text="Where the quote starts in the source's text; required when it occurs twice.",
+    )
+    attributed_to = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
@@ -156,7 +270,7 @@ class EvidenceUpdateSerializer(serializers.Serializer):
 
 
 class TombstoneSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="evidence_id")
+    id = serializers.IntegerField(source="evidence_id", help_text="The id the deleted pair had.")
     claim = serializers.IntegerField(source="claim_id")
     source = serializers.IntegerField(source="source_id")
     deleted_at = serializers.DateTimeField()

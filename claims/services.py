@@ -201,7 +201,10 @@ def evidence_unlink(*, evidence_id: int, user: AbstractBaseUser | None) -> Evide
     """Delete the pair and leave a tombstone for syncing clients. The excerpt
     stays: it belongs to the source and may serve other claims."""
     evidence = (
-        Evidence.objects.select_for_update().select_related("excerpt").filter(pk=evidence_id).first()
+        Evidence.objects.select_for_update()
+        .select_related("excerpt")
+        .filter(pk=evidence_id)
+        .first()
     )
     if evidence is None:
         raise ApplicationError("No such evidence.", code="not_found", status=404)

@@ -4,6 +4,8 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from claims.api import ClaimViewSet, EvidenceViewSet, ReviewQueueView
+from claims_tracker.common import schema_extensions  # noqa: F401 - registers the token scheme
+from claims_tracker.common.api_tokens import ApiTokenViewSet
 from sources.api import ExtractionRuleViewSet, ReparseJobViewSet, SourceViewSet
 
 router = DefaultRouter()
@@ -12,6 +14,7 @@ router.register("claims", ClaimViewSet, basename="claim")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("rules", ExtractionRuleViewSet, basename="rule")
 router.register("reparse-jobs", ReparseJobViewSet, basename="reparsejob")
+router.register("tokens", ApiTokenViewSet, basename="apitoken")
 
 urlpatterns = [
     path("review-queue/", ReviewQueueView.as_view(), name="review-queue"),

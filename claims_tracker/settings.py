@@ -173,15 +173,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task not acknowledged within this many seconds is redelivered (acks_late tasks
 # whose worker died). Keep it above the task time limit.
+# How often a worker looks for such orphaned messages (seconds; about
+# interval x throttle between scans).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900")),
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
 }
 
 # --- REST framework -----------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then gets 401 with
+    # ``WWW-Authenticate: Token`` rather than a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "claims_tracker.common.tokens.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -195,14 +201,31 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claims Tracker API",
-    "DESCRIPTION": "Claims, the sources that assert or dispute them, and editors' verdicts.",
+    "DESCRIPTION": (
+        "Claims, the sources that assert or dispute them, and editors' verdicts. "
+        "Authenticate with a session or `Authorization: Token <key>`. Errors are JSON "
+        "`{detail, code}`; lists are pages `{count, next, previous, results}`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Like every other API endpoint, the schema and docs are for signed-in users.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "SourceStatusEnum": "sources.models.SourceStatus",
+        "ReparseStatusEnum": "sources.models.ReparseStatus",
+        "VerdictEnum": "claims.models.Verdict",
+        "StanceEnum": "claims.models.Stance",
+        "AnchorStateEnum": "sources.models.AnchorStateChoices",
+        "RuleKindEnum": "sources.models.RuleKindChoices",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims_tracker.common.schema_extensions.add_not_modified",
+    ],
 }
 
 # --- Product settings --------------------------------------------------------------
@@ -213,6 +236,8 @@ REVIEW_ORGANIZATION = {
     "name": os.environ.get("REVIEW_ORG_NAME", "Claims Tracker"),
     "url": os.environ.get("REVIEW_ORG_URL", "http://127.0.0.1:8000/"),
 }
+# Sources per re-parse task: small enough to finish well within the time limit.
+REPARSE_CHUNK_SIZE = int(os.environ.get("REPARSE_CHUNK_SIZE", "100"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024

@@ -20,4 +20,3 @@ urlpatterns = [
     path("", include("sources.page_urls")),
     path("", include("claims.urls")),
 ]
-

@@ -66,10 +66,11 @@ _PROBE_CHARS = 16
 # against quote disagreement, so context only breaks ties between boundaries.
 _CONTEXT_TIEBREAK = 0.25
 _REFINE_STEP = 4
-_REFINE_ROUNDS = 6
+_REFINE_ROUNDS = 8
+_LONG_QUOTE = 64
 
 
-class AnchorState(str, enum.Enum):
+class AnchorState(enum.StrEnum):
     ANCHORED = "anchored"
     RELOCATED = "relocated"
     ORPHANED = "orphaned"
@@ -104,8 +105,7 @@ def quote_at(text: str, start: int, end: int, *, context: int = CONTEXT_CHARS) -
     """The quote for ``text[start:end]`` with up to ``context`` characters each side."""
     if not 0 <= start <= end <= len(text):
         raise ApplicationError(
-            f"The span {start}..{end} lies outside the source text "
-            f"({len(text)} characters).",
+            f"The span {start}..{end} lies outside the source text ({len(text)} characters).",
             code="quote_out_of_range",
         )
     return Quote(
@@ -310,9 +310,7 @@ class _Anchorer:
         )
         score = (content + _POSITION_WEIGHT * position_score) / _TOTAL_WEIGHT
         content_score = content / (_TOTAL_WEIGHT - _POSITION_WEIGHT)
-        return _Candidate(
-            start, end, quote_score, prefix_score, suffix_score, score, content_score
-        )
+        return _Candidate(start, end, quote_score, prefix_score, suffix_score, score, content_score)
 
     # stages
 
@@ -386,7 +384,9 @@ class _Anchorer:
             if self._allowed(quote, c)
         ]
         respaced: list[_Candidate] = []
-        pattern = _whitespace_pattern(exact)
+        best_verbatim = max((c.content_score for c in verbatim), default=0.0)
+        # Only search for re-spaced occurrences when one could win.
+        pattern = _whitespace_pattern(exact) if best_verbatim < 1 - _TIE_MARGIN else None
         if pattern is not None:
             for match in pattern.finditer(self.text):
                 i = bisect.bisect_left(starts, match.start())
@@ -402,10 +402,7 @@ class _Anchorer:
                     respaced.append(candidate)
         pool = verbatim
         if verbatim:
-            best_verbatim = max(c.content_score for c in verbatim)
-            clearly_better = [
-                c for c in respaced if c.content_score > best_verbatim + _TIE_MARGIN
-            ]
+            clearly_better = [c for c in respaced if c.content_score > best_verbatim + _TIE_MARGIN]
             pool = clearly_better or verbatim
         else:
             pool = respaced
@@ -430,17 +427,31 @@ class _Anchorer:
         return tied[0], False, False
 
     def _best_fuzzy(self, quote: Quote) -> _Candidate | None:
-        exact = quote.exact
-        length = len(exact)
-        text = self.text
-        if not text:
+        """Best approximate match near where the quote, its context or pieces
+        of it are found; the whole text is searched only if that fails."""
+        if not self.text:
             return None
-        min_similarity = _min_quote_similarity(length)
-        slack = max(16, length // 4)
+        min_similarity = _min_quote_similarity(len(quote.exact))
+        best = self._best_in_windows(quote, self._local_seeds(quote), min_similarity)
+        if best is None or best.score < _CONFIDENT_SCORE:
+            overall = fuzz.partial_ratio_alignment(
+                quote.exact, self.text, score_cutoff=min_similarity * 100 - 5
+            )
+            if overall is not None:
+                seed = overall.dest_start - overall.src_start
+                other = self._best_in_windows(quote, [seed], min_similarity)
+                if other is not None and (best is None or other.score > best.score):
+                    best = other
+        return best
 
-        seeds = self._fuzzy_seeds(quote, min_similarity)
-        # Screen each window cheaply (indel similarity of the best substring is
-        # never below the Levenshtein similarity we require), keep the best few.
+    def _best_in_windows(
+        self, quote: Quote, seeds: list[int], min_similarity: float
+    ) -> _Candidate | None:
+        exact, text = quote.exact, self.text
+        length = len(exact)
+        slack = max(16, length // 4)
+        # Screen each window cheaply (the best substring's indel similarity is
+        # about the Levenshtein similarity we require, or above), keep a few.
         screened: list[tuple[float, int, int]] = []
         for seed in seeds:
             lo = max(0, seed - slack)
@@ -484,17 +495,11 @@ class _Anchorer:
     def _nearest(self, positions: list[int], target: int) -> list[int]:
         return sorted(positions, key=lambda p: abs(p - target))[:_MAX_PROBE_HITS]
 
-    def _fuzzy_seeds(self, quote: Quote, min_similarity: float) -> list[int]:
-        """Likely start offsets of the quote: where it was, where its context or
-        pieces of it occur, and the globally best approximate match."""
+    def _local_seeds(self, quote: Quote) -> list[int]:
+        """Likely start offsets of the quote: where it was, and where its
+        context or pieces of it occur (nearest the old offset first)."""
         exact, length, text = quote.exact, len(quote.exact), self.text
         seeds = [min(max(quote.start, 0), len(text))]
-
-        best = fuzz.partial_ratio_alignment(
-            exact, text, score_cutoff=min_similarity * 100 - 5
-        )
-        if best is not None:
-            seeds.append(best.dest_start - best.src_start)
 
         probes: list[tuple[str, int]] = []  # (needle, quote start relative to hit)
         tail = quote.prefix[-_PROBE_CHARS:]
@@ -518,14 +523,25 @@ class _Anchorer:
         return unique
 
     def _align(self, quote: Quote, lo: int, hi: int) -> tuple[int, int]:
-        """Best span for the quote inside text[lo:hi]: a Levenshtein alignment
-        gives the boundaries, then a local search settles ties using context."""
+        """Best span for the quote inside text[lo:hi].
+
+        An alignment gives rough boundaries, then a local search moves them to
+        the least edit distance, breaking ties by context agreement.
+        """
         text, exact = self.text, quote.exact
-        opcodes = [op for op in Levenshtein.opcodes(exact, text[lo:hi]) if op.tag != "insert"]
-        if opcodes:
-            start, end = lo + opcodes[0].dest_start, lo + opcodes[-1].dest_end
+        start, end = lo, hi
+        if len(exact) > _LONG_QUOTE:
+            # The best window of the quote's own length: off at most by the
+            # length change, which the local search absorbs. (A global
+            # alignment of a long quote against a longer window may smear the
+            # extra characters over it.)
+            found = fuzz.partial_ratio_alignment(exact, text[lo:hi])
+            if found is not None:
+                start, end = lo + found.dest_start, lo + found.dest_end
         else:
-            start, end = lo, hi
+            ops = [op for op in Levenshtein.opcodes(exact, text[lo:hi]) if op.tag != "insert"]
+            if ops:
+                start, end = lo + ops[0].dest_start, lo + ops[-1].dest_end
 
         def cost(s: int, e: int) -> float:
             total = float(Levenshtein.distance(exact, text[s:e]))
@@ -544,7 +560,9 @@ class _Anchorer:
                 c = cost(s, end)
                 if c < current:
                     current, start, moved = c, s, True
-            for e in range(max(start + 1, end - _REFINE_STEP), min(len(text), end + _REFINE_STEP) + 1):
+            for e in range(
+                max(start + 1, end - _REFINE_STEP), min(len(text), end + _REFINE_STEP) + 1
+            ):
                 c = cost(start, e)
                 if c < current:
                     current, end, moved = c, e, True

@@ -11,15 +11,22 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims_tracker.common.api_schema import ERROR_RESPONSES
+from claims_tracker.common.api import ConditionalGetMixin
+from claims_tracker.common.api_schema import (
+    ERROR_RESPONSES,
+    TOO_LARGE,
+    UNSUPPORTED_MEDIA,
+    WRITE_ERRORS,
+)
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import ReadOrAnalyst, ReadOrEditor
 
 from . import rule_services, selectors, services
-from .models import ExtractionRule, ReparseJob, Source
+from .models import ExtractionRule, ReparseJob, RuleKindChoices, Source, SourceStatus
 from .serializers import (
     ExtractionRuleSerializer,
     ReparseJobSerializer,
+    RuleDeletedSerializer,
     RulePreviewRequestSerializer,
     RulePreviewResponseSerializer,
     SourceCreateSerializer,
@@ -29,12 +36,22 @@ from .serializers import (
 
 
 class SourceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", help_text="Full-text search in title and text.")
+    q = django_filters.CharFilter(
+        method="filter_q", help_text="Full-text search in title and text."
+    )
     outlet = django_filters.CharFilter(field_name="outlet__domain", help_text="Outlet domain.")
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    status = django_filters.ChoiceFilter(choices=[("parsed", "parsed"), ("failed", "failed")])
+    published_after = django_filters.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date-time."
+    )
+    published_before = django_filters.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="lte", help_text="ISO 8601 date-time."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Sources ingested or re-parsed since then (ISO 8601).",
+    )
+    status = django_filters.ChoiceFilter(choices=SourceStatus.choices)
 
     class Meta:
         model = Source
@@ -45,10 +62,16 @@ class SourceFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List sources", responses={200: SourceSerializer(many=True), **ERROR_RESPONSES}),
-    retrieve=extend_schema(summary="One source", responses={200: SourceSerializer, **ERROR_RESPONSES}),
+    list=extend_schema(
+        summary="List sources", responses={200: SourceSerializer(many=True), **ERROR_RESPONSES}
+    ),
+    retrieve=extend_schema(
+        summary="One source", responses={200: SourceSerializer, **ERROR_RESPONSES}
+    ),
 )
-class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SourceViewSet(
+    ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [ReadOrAnalyst]
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
@@ -63,11 +86,18 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "Exactly one of `url`, `raw` or a multipart `file`. A duplicate (same canonical URL "
             "or same content) answers 200 with the existing source and `duplicate: true`."
         ),
-        request={"application/json": SourceCreateSerializer, "multipart/form-data": SourceCreateSerializer},
+        request={
+            "application/json": SourceCreateSerializer,
+            "multipart/form-data": SourceCreateSerializer,
+        },
         responses={
             201: SourceIngestResponseSerializer,
-            200: OpenApiResponse(SourceIngestResponseSerializer, description="Duplicate: the existing source."),
-            **ERROR_RESPONSES,
+            200: OpenApiResponse(
+                SourceIngestResponseSerializer, description="Duplicate: the existing source."
+            ),
+            **WRITE_ERRORS,
+            **TOO_LARGE,
+            **UNSUPPORTED_MEDIA,
         },
     )
     def create(self, request: Request) -> Response:
@@ -100,7 +130,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         source = selectors.source_detail(source_id=result.source.pk)
         body = SourceSerializer(source, context={"request": request}).data
         body["duplicate"] = not result.created
-        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return Response(
+            body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
 
 
 def _content_type_for_name(name: str) -> str | None:
@@ -112,7 +144,7 @@ def _content_type_for_name(name: str) -> str | None:
 
 class RuleFilter(django_filters.FilterSet):
     outlet = django_filters.CharFilter(field_name="outlet__domain")
-    kind = django_filters.CharFilter()
+    kind = django_filters.ChoiceFilter(choices=RuleKindChoices.choices)
     enabled = django_filters.BooleanFilter()
 
     class Meta:
@@ -121,10 +153,15 @@ class RuleFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List extraction rules"),
-    retrieve=extend_schema(summary="One extraction rule"),
+    list=extend_schema(
+        summary="List extraction rules",
+        responses={200: ExtractionRuleSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(
+        summary="One extraction rule", responses={200: ExtractionRuleSerializer, **ERROR_RESPONSES}
+    ),
 )
-class ExtractionRuleViewSet(viewsets.ModelViewSet):
+class ExtractionRuleViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
     """Rules are read by everyone signed in and changed by editors. A change
     that alters extraction output answers with `reparse_job` (its id)."""
 
@@ -139,32 +176,44 @@ class ExtractionRuleViewSet(viewsets.ModelViewSet):
     def _respond(self, change: rule_services.RuleChange, code: int) -> Response:
         context = {"request": self.request, "reparse_job": change.reparse_job}
         if change.rule is None:
-            return Response({"reparse_job": change.reparse_job.pk if change.reparse_job else None}, status=code)
+            return Response(
+                {"reparse_job": change.reparse_job.pk if change.reparse_job else None}, status=code
+            )
         return Response(ExtractionRuleSerializer(change.rule, context=context).data, status=code)
 
-    @extend_schema(responses={201: ExtractionRuleSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        summary="Create a rule", responses={201: ExtractionRuleSerializer, **WRITE_ERRORS}
+    )
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         change = rule_services.rule_create(user=request.user, **serializer.to_service_data())
         return self._respond(change, status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: ExtractionRuleSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        summary="Change a rule", responses={200: ExtractionRuleSerializer, **WRITE_ERRORS}
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         rule = self.get_object()
         serializer = self.get_serializer(rule, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        change = rule_services.rule_update(rule_id=rule.pk, user=request.user, **serializer.to_service_data())
+        change = rule_services.rule_update(
+            rule_id=rule.pk, user=request.user, **serializer.to_service_data()
+        )
         return self._respond(change, status.HTTP_200_OK)
 
     def update(self, request: Request, *args, **kwargs) -> Response:  # PUT is not offered
         raise ApplicationError("Use PATCH to change a rule.", status=405, code="method_not_allowed")
 
     @extend_schema(
+        summary="Delete a rule",
         responses={
-            200: OpenApiResponse(description="Deleted; `reparse_job` is the id of the re-parse it started, or null."),
+            200: OpenApiResponse(
+                RuleDeletedSerializer,
+                description="Deleted; `reparse_job` is the id of the re-parse it started, or null.",
+            ),
             **ERROR_RESPONSES,
-        }
+        },
     )
     def destroy(self, request: Request, pk: str | None = None) -> Response:
         rule = self.get_object()
@@ -174,7 +223,7 @@ class ExtractionRuleViewSet(viewsets.ModelViewSet):
     @extend_schema(
         summary="Preview a rule without saving",
         request=RulePreviewRequestSerializer,
-        responses={200: RulePreviewResponseSerializer, **ERROR_RESPONSES},
+        responses={200: RulePreviewResponseSerializer, **WRITE_ERRORS},
     )
     @action(detail=False, methods=["post"])
     def preview(self, request: Request) -> Response:
@@ -187,9 +236,21 @@ class ExtractionRuleViewSet(viewsets.ModelViewSet):
         return Response({"results": [item.__dict__ for item in items]})
 
 
-class ReparseJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        summary="Re-parse jobs, newest first",
+        responses={200: ReparseJobSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    retrieve=extend_schema(
+        summary="One re-parse job (poll its progress)",
+        responses={200: ReparseJobSerializer, **ERROR_RESPONSES},
+    ),
+)
+class ReparseJobViewSet(
+    ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [ReadOrEditor]
     serializer_class = ReparseJobSerializer
 
     def get_queryset(self) -> QuerySet[ReparseJob]:
-        return ReparseJob.objects.all()
+        return ReparseJob.objects.order_by("-created_at", "-id")

@@ -112,7 +112,9 @@ class Excerpt(TimeStampedModel):
     class Meta:
         ordering = ["source_id", "start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="excerpt_span_not_empty"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="excerpt_span_not_empty"
+            ),
         ]
         # Not unique: two excerpts may be re-anchored onto the same words, and a
         # re-parse must never fail for it. Creation is deduplicated under the
@@ -148,7 +150,9 @@ class ExtractionRule(TimeStampedModel):
     kind = models.CharField(max_length=20, choices=RuleKindChoices.choices)
     pattern = models.TextField()
     replacement = models.TextField(blank=True, default="")
-    field = models.CharField(max_length=20, blank=True, default="", choices=MetadataFieldChoices.choices)
+    field = models.CharField(
+        max_length=20, blank=True, default="", choices=MetadataFieldChoices.choices
+    )
     enabled = models.BooleanField(default=True)
     position = models.IntegerField(default=0)
     updated_by = models.ForeignKey(
@@ -178,7 +182,11 @@ class ReparseJob(models.Model):
         max_length=10, choices=ReparseStatus.choices, default=ReparseStatus.QUEUED, db_index=True
     )
     outlet = models.ForeignKey(
-        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The outlet whose sources are re-parsed; empty for all sources.",
     )
     scope_all = models.BooleanField(default=True)
@@ -194,7 +202,11 @@ class ReparseJob(models.Model):
     chunks_done = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
     superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="A newer job that took over this one's pending sources.",
     )
     created_by = models.ForeignKey(

@@ -13,11 +13,11 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Model, Q
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from sources.anchoring import AnchorState, Quote, reanchor_all
 from sources.extraction import decode_bytes, extract
@@ -34,10 +34,16 @@ from .selectors import fingerprint_for, rules_by_outlet
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 100
 SOURCE_FIELDS = (
-    "title", "authors", "published_at", "language", "site_name", "text", "status",
-    "parse_error", "rules_fingerprint",
+    "title",
+    "authors",
+    "published_at",
+    "language",
+    "site_name",
+    "text",
+    "status",
+    "parse_error",
+    "rules_fingerprint",
 )
 
 
@@ -121,7 +127,9 @@ def reparse_job_plan(*, job_id: int) -> list[int]:
             )
             now = timezone.now()
             ReparseJob.objects.filter(pk__in=older_ids).update(
-                status=ReparseStatus.DONE, finished_at=now, superseded_by=job,
+                status=ReparseStatus.DONE,
+                finished_at=now,
+                superseded_by=job,
                 error=f"Superseded by job {job.pk}, which took over its pending sources.",
             )
         sources = Source.objects.filter(_scope(job))
@@ -129,9 +137,10 @@ def reparse_job_plan(*, job_id: int) -> list[int]:
             outlet_ids = list(sources.values_list("outlet_id", flat=True).distinct())
             sources = sources.filter(stale_condition(outlet_ids=outlet_ids))
         source_ids = list(sources.order_by("pk").values_list("pk", flat=True))
+        size = max(1, settings.REPARSE_CHUNK_SIZE)
         chunks = [
-            ReparseChunk(job=job, index=i, source_ids=source_ids[start : start + CHUNK_SIZE])
-            for i, start in enumerate(range(0, len(source_ids), CHUNK_SIZE))
+            ReparseChunk(job=job, index=i, source_ids=source_ids[start : start + size])
+            for i, start in enumerate(range(0, len(source_ids), size))
         ]
         ReparseChunk.objects.bulk_create(chunks)
         job.total = len(source_ids)
@@ -230,12 +239,28 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
         now = timezone.now()
         for source in changed_sources:
             source.updated_at = now
-        Source.objects.bulk_update(changed_sources, [*SOURCE_FIELDS, "updated_at"])
+        _write_rows(Source, changed_sources, [*SOURCE_FIELDS, "updated_at"])
     if new_texts:
         relocated, orphaned = excerpts_reanchor(texts=new_texts)
         outcome.relocated += relocated
         outcome.orphaned += orphaned
     return outcome
+
+
+def _write_rows(model: type[Model], objs: Sequence[Model], field_names: Sequence[str]) -> None:
+    """One parameterised UPDATE per row, sent as a batch (psycopg pipelines
+    ``executemany``): far cheaper than ``bulk_update``'s CASE expression over
+    whole article texts, which Django builds and PostgreSQL parses per batch."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 - names from model meta; values are parameters
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
@@ -267,7 +292,8 @@ def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
                     relocated += 1
                 unchanged = (
                     excerpt.anchor_state == state
-                    and (excerpt.start, excerpt.end, excerpt.exact) == (new.start, new.end, new.exact)
+                    and (excerpt.start, excerpt.end, excerpt.exact)
+                    == (new.start, new.end, new.exact)
                     and (excerpt.prefix, excerpt.suffix) == (new.prefix, new.suffix)
                 )
                 if unchanged:
@@ -279,12 +305,25 @@ def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
             excerpt.updated_at = now
             updated.append(excerpt)
     if updated:
-        bulk_update_with_history(
-            updated,
+        _write_rows(
             Excerpt,
-            ["exact", "prefix", "suffix", "start", "end", "anchor_state", "anchor_score", "updated_at"],
-            batch_size=500,
+            updated,
+            [
+                "exact",
+                "prefix",
+                "suffix",
+                "start",
+                "end",
+                "anchor_state",
+                "anchor_score",
+                "updated_at",
+            ],
+        )
+        Excerpt.history.bulk_history_create(
+            updated,
+            update=True,
             default_change_reason="re-anchored after re-parse",
+            default_date=now,
         )
     return relocated, orphaned
 

@@ -18,7 +18,16 @@ from .reparse import reparse_job_create
 from .selectors import fingerprint_for, rule_specs
 from .services import outlet_get_or_create
 
-EDITABLE_FIELDS = ("name", "outlet", "kind", "pattern", "replacement", "field", "enabled", "position")
+EDITABLE_FIELDS = (
+    "name",
+    "outlet",
+    "kind",
+    "pattern",
+    "replacement",
+    "field",
+    "enabled",
+    "position",
+)
 PREVIEW_DEFAULT_SOURCES = 5
 
 
@@ -31,7 +40,11 @@ class RuleChange:
 def _scope_fingerprint(outlet_id: int | None) -> str:
     """What extraction would be for the scope a rule lives in: the global rules
     alone, or the outlet's effective rules."""
-    scope = Q(outlet__isnull=True) if outlet_id is None else Q(outlet__isnull=True) | Q(outlet_id=outlet_id)
+    scope = (
+        Q(outlet__isnull=True)
+        if outlet_id is None
+        else Q(outlet__isnull=True) | Q(outlet_id=outlet_id)
+    )
     rules = ExtractionRule.objects.filter(scope, enabled=True).order_by("position", "id")
     return fingerprint_for(rule_specs(rules))
 
@@ -48,7 +61,9 @@ def _validate(rule: ExtractionRule) -> None:
     if not rule.name.strip():
         raise ApplicationError("A rule needs a name.")
     validate_rule(
-        RuleSpec(kind=rule.kind, pattern=rule.pattern, replacement=rule.replacement, field=rule.field)
+        RuleSpec(
+            kind=rule.kind, pattern=rule.pattern, replacement=rule.replacement, field=rule.field
+        )
     )
 
 
@@ -68,7 +83,9 @@ def rule_create(*, user: AbstractBaseUser | None, **data: Any) -> RuleChange:
     outlet = _resolve_outlet(data.pop("outlet", None))
     rule = ExtractionRule(outlet=outlet, updated_by=user, **data)
     if "position" not in data:
-        last = ExtractionRule.objects.order_by("-position").values_list("position", flat=True).first()
+        last = (
+            ExtractionRule.objects.order_by("-position").values_list("position", flat=True).first()
+        )
         rule.position = (last or 0) + 10
     _validate(rule)
     before = {rule.outlet_id: _scope_fingerprint(rule.outlet_id)}

@@ -27,14 +27,19 @@ def source_search(qs: QuerySet[Source], q: str) -> QuerySet[Source]:
     if connection.vendor == "postgresql":
         match = RawSQL(
             "sources_source.search_vector @@ websearch_to_tsquery('english', %s)",
-            (q,), output_field=BooleanField(),
+            (q,),
+            output_field=BooleanField(),
         )
         rank = RawSQL(
             "ts_rank(sources_source.search_vector, websearch_to_tsquery('english', %s))",
-            (q,), output_field=FloatField(),
+            (q,),
+            output_field=FloatField(),
         )
-        return qs.alias(fts_match=match).filter(fts_match=True).annotate(rank=rank).order_by(
-            F("rank").desc(), "-id"
+        return (
+            qs.alias(fts_match=match)
+            .filter(fts_match=True)
+            .annotate(rank=rank)
+            .order_by(F("rank").desc(), "-id")
         )
     for word in q.split():
         qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))

@@ -3,6 +3,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims_tracker.common.api import MAX_ID
+
 from .models import ContentType, ExtractionRule, Outlet, ReparseJob, Source
 
 
@@ -21,9 +23,24 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
-            "id", "url", "outlet", "title", "authors", "published_at", "language", "content_type",
-            "text", "content_sha256", "status", "parse_error", "rules_fingerprint", "ingested_at",
-            "updated_at", "evidence_count", "site_name", "original_filename",
+            "id",
+            "url",
+            "outlet",
+            "title",
+            "authors",
+            "published_at",
+            "language",
+            "content_type",
+            "text",
+            "content_sha256",
+            "status",
+            "parse_error",
+            "rules_fingerprint",
+            "ingested_at",
+            "updated_at",
+            "evidence_count",
+            "site_name",
+            "original_filename",
             "excerpt_orphaned_count",
         ]
         read_only_fields = fields
@@ -60,28 +77,49 @@ class SourceCreateSerializer(serializers.Serializer):
         given = [name for name in ("url", "raw", "file") if name in attrs]
         if len(given) != 1:
             raise serializers.ValidationError(
-                {"detail": "Give exactly one of url, raw or file"
-                 + (f" (got {', '.join(given)})." if given else ".")}
+                {
+                    "detail": "Give exactly one of url, raw or file"
+                    + (f" (got {', '.join(given)})." if given else ".")
+                }
             )
         return attrs
 
 
 class ExtractionRuleSerializer(serializers.ModelSerializer):
     outlet = serializers.CharField(
-        source="outlet.domain", allow_null=True, required=False, default=None,
+        source="outlet.domain",
+        allow_null=True,
+        required=False,
+        default=None,
         help_text="Outlet domain, or null for a rule that applies to every source.",
     )
     field = serializers.ChoiceField(
-        choices=[("", "—"), ("title", "title"), ("author", "author"), ("published_at", "published_at")],
-        required=False, allow_blank=True,
+        choices=[
+            ("", "—"),
+            ("title", "title"),
+            ("author", "author"),
+            ("published_at", "published_at"),
+        ],
+        required=False,
+        allow_blank=True,
     )
     reparse_job = serializers.SerializerMethodField()
 
     class Meta:
         model = ExtractionRule
         fields = [
-            "id", "name", "outlet", "kind", "pattern", "replacement", "field", "enabled", "position",
-            "updated_at", "created_at", "reparse_job",
+            "id",
+            "name",
+            "outlet",
+            "kind",
+            "pattern",
+            "replacement",
+            "field",
+            "enabled",
+            "position",
+            "updated_at",
+            "created_at",
+            "reparse_job",
         ]
         read_only_fields = ["id", "updated_at", "created_at", "reparse_job"]
         extra_kwargs = {"position": {"required": False}, "replacement": {"required": False}}
@@ -100,7 +138,9 @@ class ExtractionRuleSerializer(serializers.ModelSerializer):
 
 
 class RulePreviewRequestSerializer(serializers.Serializer):
-    id = serializers.IntegerField(required=False, help_text="The rule being edited, if any.")
+    id = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="The rule being edited, if any."
+    )
     name = serializers.CharField(required=False, allow_blank=True)
     outlet = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     kind = serializers.ChoiceField(choices=ExtractionRule._meta.get_field("kind").choices)
@@ -108,8 +148,17 @@ class RulePreviewRequestSerializer(serializers.Serializer):
     replacement = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     field = serializers.CharField(required=False, allow_blank=True)
     enabled = serializers.BooleanField(required=False, default=True)
-    position = serializers.IntegerField(required=False)
-    sources = serializers.ListField(child=serializers.IntegerField(), required=False)
+    position = serializers.IntegerField(required=False, min_value=-(2**31), max_value=2**31 - 1)
+    sources = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=100,
+        help_text="Source ids to preview (default: a sample of the affected sources).",
+    )
+
+
+class RuleDeletedSerializer(serializers.Serializer):
+    reparse_job = serializers.IntegerField(allow_null=True)
 
 
 class RulePreviewItemSerializer(serializers.Serializer):
@@ -129,7 +178,18 @@ class ReparseJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReparseJob
         fields = [
-            "id", "status", "total", "processed", "changed", "relocated", "orphaned", "failed",
-            "started_at", "finished_at", "created_at", "reason", "superseded_by",
+            "id",
+            "status",
+            "total",
+            "processed",
+            "changed",
+            "relocated",
+            "orphaned",
+            "failed",
+            "started_at",
+            "finished_at",
+            "created_at",
+            "reason",
+            "superseded_by",
         ]
         read_only_fields = fields

@@ -202,7 +202,9 @@ def source_ingest_url(
         timeout=settings.FETCH_TIMEOUT,
         allow_private=settings.INGEST_ALLOW_PRIVATE_URLS,
     )
-    content_type = "text/html" if page.content_type in {"text/html", "application/xhtml+xml"} else "text/plain"
+    content_type = (
+        "text/html" if page.content_type in {"text/html", "application/xhtml+xml"} else "text/plain"
+    )
     return source_ingest(
         raw=page.content,
         charset=page.charset,
@@ -216,9 +218,7 @@ def source_ingest_url(
     )
 
 
-def excerpt_get_or_create(
-    *, source: Source, exact: str, start: int | None = None
-) -> Excerpt:
+def excerpt_get_or_create(*, source: Source, exact: str, start: int | None = None) -> Excerpt:
     """The excerpt for this quote of the source's text, creating it if new.
 
     The quote must occur in the text; an ambiguous one needs ``start``.

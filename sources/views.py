@@ -56,7 +56,12 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
     results: list[dict] = []
     if request.method == "POST":
         if not is_analyst(request.user):
-            return render(request, "403.html", {"message": "Only analysts and editors may ingest sources."}, status=403)
+            return render(
+                request,
+                "403.html",
+                {"message": "Only analysts and editors may ingest sources."},
+                status=403,
+            )
         outlet = request.POST.get("outlet", "").strip() or None
         pasted = request.POST.get("raw", "")
         if pasted.strip():
@@ -64,8 +69,11 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
                 _attempt(
                     "Pasted text",
                     lambda: services.source_ingest(
-                        raw=pasted, content_type=request.POST.get("content_type") or None,
-                        outlet_domain=outlet, title=request.POST.get("title") or None, user=request.user,
+                        raw=pasted,
+                        content_type=request.POST.get("content_type") or None,
+                        outlet_domain=outlet,
+                        title=request.POST.get("title") or None,
+                        user=request.user,
                     ),
                 )
             )
@@ -78,12 +86,25 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
             )
         for url in request.POST.get("urls", "").split():
             results.append(
-                _attempt(url, lambda url=url: services.source_ingest_url(url=url, outlet_domain=outlet, user=request.user))
+                _attempt(
+                    url,
+                    lambda url=url: services.source_ingest_url(
+                        url=url, outlet_domain=outlet, user=request.user
+                    ),
+                )
             )
         if not results:
-            results.append({"input": "", "status": "error", "error": "Paste text, choose files, or give a URL."})
+            results.append(
+                {
+                    "input": "",
+                    "status": "error",
+                    "error": "Paste text, choose files, or give a URL.",
+                }
+            )
     status = 400 if results and all(r["status"] == "error" for r in results) else 200
-    return render(request, "sources/new.html", {"results": results, "post": request.POST}, status=status)
+    return render(
+        request, "sources/new.html", {"results": results, "post": request.POST}, status=status
+    )
 
 
 def _ingest_upload(upload, *, outlet, user) -> services.IngestResult:
@@ -91,8 +112,12 @@ def _ingest_upload(upload, *, outlet, user) -> services.IngestResult:
     name = upload.name.lower()
     content_type = "text/html" if name.endswith((".html", ".htm")) else None
     return services.source_ingest(
-        raw=upload.read(), content_type=content_type, filename=upload.name, outlet_domain=outlet,
-        charset=upload.charset, user=user,
+        raw=upload.read(),
+        content_type=content_type,
+        filename=upload.name,
+        outlet_domain=outlet,
+        charset=upload.charset,
+        user=user,
     )
 
 

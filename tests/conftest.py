@@ -60,7 +60,9 @@ def _celery_eager(request: pytest.FixtureRequest, settings) -> None:
     """Tasks run in-process unless the test drives a real worker."""
     from claims_tracker.celery import app
 
-    real = "celery_worker" in request.fixturenames or "celery_worker_factory" in request.fixturenames
+    real = (
+        "celery_worker" in request.fixturenames or "celery_worker_factory" in request.fixturenames
+    )
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = not real
     settings.CELERY_TASK_ALWAYS_EAGER = not real

@@ -1,23 +1,56 @@
-"""API plumbing shared by every app: pagination, errors, throttling."""
+"""API plumbing shared by every app: pagination, errors, throttling, conditional GET."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import InvalidPage
+from django.http import Http404
+from django.utils.cache import get_conditional_response
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
 
+#: The largest id a client may send: bigger numbers cannot be any row's id
+#: (and SQLite cannot even compare them), so they are refused as input.
+MAX_ID = 2**63 - 1
+
 
 class Pagination(PageNumberPagination):
+    """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to 500
+    (larger values are capped, not refused). A ``page`` that is not a number
+    is a 400; a number past the last page is a 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw_page = request.query_params.get(self.page_query_param, "1")
+        if raw_page not in self.last_page_strings:
+            try:
+                number = int(raw_page)
+            except (TypeError, ValueError):
+                raise ApplicationError(
+                    f"page must be a whole number (1 or more), not “{raw_page[:40]}”.",
+                    code="invalid_page",
+                ) from None
+            if number < 1:
+                raise ApplicationError("page starts at 1.", code="invalid_page")
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as exc:
+            raise ApplicationError(str(exc.detail), code="not_found", status=404) from exc
+        except InvalidPage as exc:  # pragma: no cover - DRF wraps it as NotFound
+            raise ApplicationError(str(exc), code="not_found", status=404) from exc
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response(
@@ -32,7 +65,7 @@ class Pagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "object",
-            "required": ["count", "results"],
+            "required": ["count", "next", "previous", "results"],
             "properties": {
                 "count": {"type": "integer", "example": 123},
                 "next": {"type": "string", "nullable": True, "format": "uri"},
@@ -41,28 +74,111 @@ class Pagination(PageNumberPagination):
             },
         }
 
+    def get_schema_operation_parameters(self, view) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page (default {self.page_size}, at most "
+                f"{self.max_page_size}; larger values are capped).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
+
+
+def _first_message(data: Any) -> str:
+    """The first human message in a DRF error structure."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            message = _first_message(value)
+            if message:
+                if key in ("detail", "non_field_errors", api_settings.NON_FIELD_ERRORS_KEY):
+                    return message
+                return f"{key}: {message}"
+        return ""
+    if isinstance(data, list):
+        for item in data:
+            message = _first_message(item)
+            if message:
+                return message
+        return ""
+    return str(data)
+
+
+def _code_of(exc: exceptions.APIException) -> str:
+    if isinstance(exc, exceptions.ValidationError):
+        return "invalid"
+    return getattr(exc, "default_code", "error")
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Turn ``ApplicationError`` (and Django's ValidationError) into JSON 4xx."""
+    """Every error is JSON: ``{"detail": str, "code": str, ...}``.
+
+    Validation errors keep DRF's per-field lists next to ``detail`` (which
+    summarises the first one), so clients can show a message or map fields.
+    """
+    # Imported here: rest_framework.views reads DEFAULT_THROTTLE_CLASSES (this
+    # module) while it is imported, so a module-level import would be circular.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response(
+            {"detail": f"The request body is larger than {limit:,} bytes.", "code": "too_large"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return Response({"detail": str(exc), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or "Not found.")
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.APIException):
-        if isinstance(response.data, list):
-            response.data = {"detail": " ".join(str(item) for item in response.data)}
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    data = response.data
+    if isinstance(data, list):
+        data = {"detail": _first_message(data) or "Invalid input."}
+    elif isinstance(data, dict):
+        data = dict(data)
+        detail = data.get("detail")
+        if not isinstance(detail, str):
+            data["detail"] = _first_message(data) or "Invalid input."
+    else:
+        data = {"detail": str(data)}
+    data.setdefault("code", _code_of(exc))
+    response.data = data
     return response
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    """Per-token (or per-user for sessions) request rate, ``API_TOKEN_RATE``.
+    """Per-token (or per-user for sessions) request rate.
 
-    Keyed by the token itself so that each of a user's tokens has its own budget.
+    The rate is ``settings.API_TOKEN_RATE`` when set, else the ``token`` rate
+    in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (from the ``API_TOKEN_RATE``
+    environment variable); both are read per request so tests can override them.
+    Keyed by the token itself, so each of a user's tokens has its own budget.
     """
 
     scope = "token"
+
+    def get_rate(self) -> str | None:
+        rate = getattr(settings, "API_TOKEN_RATE", None)
+        if rate:
+            return rate
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view) -> str | None:
         if not request.user or not request.user.is_authenticated:
@@ -70,3 +186,26 @@ class TokenRateThrottle(SimpleRateThrottle):
         auth = request.auth
         ident = f"t{auth.pk}" if getattr(auth, "pk", None) else f"u{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class ConditionalGetMixin:
+    """A weak ETag (a digest of the rendered body) on every successful GET;
+    ``If-None-Match`` answers ``304 Not Modified``. A digest of the body is
+    never stale, unlike ``updated_at``, which misses changes of nested
+    objects (a pair's re-anchored quote, a source's evidence count) and has a
+    resolution of one second in ``Last-Modified``. Streaming answers are left
+    alone."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != status.HTTP_200_OK
+            or getattr(response, "streaming", False)
+            or not isinstance(response, Response)
+        ):
+            return response
+        response.render()
+        digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+        response["ETag"] = f'W/"{digest}"'
+        return get_conditional_response(request, etag=response["ETag"], response=response)

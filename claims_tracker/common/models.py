@@ -17,12 +17,12 @@ class ApiToken(models.Model):
     Clients send ``Authorization: Token <key>``. A token carries its user's role.
     """
 
-    user = models.ForeignKey(
-        "auth.User", on_delete=models.CASCADE, related_name="api_tokens"
-    )
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     key_digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8, help_text="First characters of the key, to tell tokens apart.")
+    prefix = models.CharField(
+        max_length=8, help_text="First characters of the key, to tell tokens apart."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

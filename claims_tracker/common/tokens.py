@@ -23,7 +23,9 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ApplicationError("Give the token a name, so you can tell it apart later.")
     key = secrets.token_hex(20)
-    token = ApiToken.objects.create(user=user, name=name[:100], key_digest=_digest(key), prefix=key[:8])
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], key_digest=_digest(key), prefix=key[:8]
+    )
     return token, key
 
 

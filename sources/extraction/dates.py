@@ -54,9 +54,7 @@ DATE_PATTERNS = [
 ]
 
 
-def _build(
-    year: int, month: int, day: int, match: re.Match[str]
-) -> dt.datetime | None:
+def _build(year: int, month: int, day: int, match: re.Match[str]) -> dt.datetime | None:
     hour = minute = second = 0
     tzinfo: dt.tzinfo = dt.UTC
     if match.groupdict().get("hour"):

@@ -75,7 +75,9 @@ def strip_selectors(tree: HtmlElement, selectors: Sequence[CSSSelector]) -> None
                 element.drop_tree()
 
 
-def _page_metadata(tree: HtmlElement, url: str | None) -> trafilatura_metadata.Document:
+def _page_metadata(
+    tree: HtmlElement, url: str | None, raw: str = ""
+) -> trafilatura_metadata.Document:
     """trafilatura's ``extract_metadata`` minus categories, tags and licence."""
     try:
         meta = trafilatura_metadata.examine_meta(tree)
@@ -87,7 +89,7 @@ def _page_metadata(tree: HtmlElement, url: str | None) -> trafilatura_metadata.D
             logger.debug("JSON-LD metadata failed", exc_info=True)
         if not meta.title:
             meta.title = trafilatura_metadata.extract_title(tree)
-        if not meta.author:
+        if not meta.author and (not raw or _BYLINE_HINT.search(raw)):
             meta.author = _byline_author(tree)
         if not meta.url:
             meta.url = trafilatura_metadata.extract_url(tree, url)
@@ -100,24 +102,17 @@ def _page_metadata(tree: HtmlElement, url: str | None) -> trafilatura_metadata.D
         return trafilatura_metadata.extract_metadata(tree, url, None, False)
 
 
-def _find_date(tree: HtmlElement, url: str | None) -> str | None:
-    """htmldate: markup first; the extensive text search only when markup has nothing.
-
-    The extensive search falls back to the copyright year, which it reports as
-    1 January; such a guess is worse than no date.
-    """
-    params = {
+def _date_params(url: str | None) -> dict[str, object]:
+    return {
         "original_date": True,
         "url": url,
         "max_date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
     }
-    found = trafilatura_metadata.find_date(tree, extensive_search=False, **params)
-    if found:
-        return found
-    guess = trafilatura_metadata.find_date(tree, extensive_search=True, **params)
-    if guess and guess.endswith("-01-01"):
-        return None
-    return guess
+
+
+def _find_date(tree: HtmlElement, url: str | None) -> str | None:
+    """htmldate over the markup (meta tags, JSON-LD, <time>, URL), without text search."""
+    return trafilatura_metadata.find_date(tree, extensive_search=False, **_date_params(url))
 
 
 # Byline containers; contains() keeps this one C-level XPath (trafilatura's own
@@ -129,6 +124,8 @@ _AUTHOR_XPATH = etree.XPath(
     "[not(ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
 )
 MAX_BYLINE_CHARS = 120
+# Cheap test on the markup before the XPath walks every element.
+_BYLINE_HINT = re.compile(r"author|byline|writer|Author|Byline")
 
 
 def _plausible_name(name: str) -> bool:
@@ -198,8 +195,12 @@ def _trim_edges(paragraphs: list[str], title: str | None) -> list[str]:
             continue
         if len(unit.words) <= 6 and textdump.is_junk(unit):
             continue
-        if at_edge and len(unit.words) <= textdump.MAX_META_WORDS and (
-            textdump.parse_byline(unit) is not None or textdump.parse_dateline(unit) is not None
+        if (
+            at_edge
+            and len(unit.words) <= textdump.MAX_META_WORDS
+            and (
+                textdump.parse_byline(unit) is not None or textdump.parse_dateline(unit) is not None
+            )
         ):
             continue
         kept.append(text)
@@ -215,7 +216,7 @@ def extract_html(
         return None
     if selectors:
         strip_selectors(tree, selectors)
-    meta = _page_metadata(tree, url)
+    meta = _page_metadata(tree, url, raw)
     page_url = url or meta.url
     site_name = _site_name(meta.sitename, page_url)
     keys = metadata.site_keys(site_name, page_url)

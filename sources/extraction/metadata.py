@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from sources.extraction import dates
 from sources.extraction.normalize import normalize_line
 
 _WORD = re.compile(r"\w+")
@@ -33,8 +34,14 @@ ROLE_WORDS = frozenset(
     producer analyst expert specialist author authors desk newsdesk team
     chief senior deputy managing associate assistant contributing freelance
     bureau photographer photojournalist intern fellow founder ceo cofounder
+    director manager officer president head lead strategist consultant coordinator
+    marketing content
     dvm phd md rn ma msc mba esq
     """.split()
+)
+# Job titles trailing a person's name; plurals and "team" name a collective byline.
+_JOB_TITLES = frozenset(
+    w for w in ROLE_WORDS if not w.endswith("s") and w not in ("team", "desk", "newsdesk", "staff")
 )
 # Tokens that mark a string as not being a person's name at all.
 _NOT_NAME = frozenset(
@@ -43,6 +50,12 @@ _NOT_NAME = frozenset(
     follow subscribe advertisement click login sign home menu privacy
     """.split()
 )
+_AFTER_NAME = re.compile(
+    r"\s+(?:on|at|in|updated|published|posted|last updated)\s+|\s*[|•·]\s*|\s+\d|"
+    r"\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d"
+)
+# A name does not end in a function word ("Insights from", "Posted on").
+_DANGLING = frozenset("from by of the and with to in on at for".split())
 MAX_NAME_WORDS = 6
 
 
@@ -133,9 +146,7 @@ def _similarity(a: str, b: str) -> float:
     return len(wa & wb) / min(len(wa), len(wb))
 
 
-def choose_title(
-    meta_title: str | None, headings: Sequence[str], keys: set[str]
-) -> str | None:
+def choose_title(meta_title: str | None, headings: Sequence[str], keys: set[str]) -> str | None:
     """Prefer the page's visible headline (an h1 agreeing with the meta title).
 
     The meta title often carries the site's name or an SEO variant; the h1 is
@@ -178,24 +189,49 @@ def _strip_role(name: str) -> str:
 
 
 def _is_role(text: str) -> bool:
-    words = _title_words(text)
-    return bool(words) and any(w in ROLE_WORDS for w in words) and len(words) <= 5
+    """'Staff Writer', 'Shipping Expert', 'our editors': a job, not a name."""
+    words = _WORD.findall(text)
+    if not words or len(words) > 5:
+        return False
+    if len(words) <= 2 and words[-1].casefold() in ROLE_WORDS:
+        return True
+    return all(
+        w.casefold() in ROLE_WORDS or w.islower() or w.casefold() in ("the", "our", "of")
+        for w in words
+    ) and any(w.casefold() in ROLE_WORDS for w in words)
+
+
+def _ends_with_job_title(text: str) -> bool:
+    """'City Hall Reporter' after a name: the person's beat and title, not a second author."""
+    words = _WORD.findall(text)
+    return 0 < len(words) <= 4 and words[-1].casefold() in ROLE_WORDS
 
 
 def clean_author(raw: str) -> str | None:
-    name = _EMAIL.sub(" ", raw)
+    name = _EMAIL.sub(" ", _PARENTHESES.sub(" ", " ".join(raw.split())))
+    found = dates.find_date(name)
+    if found:
+        name = name[: found[1].start()]
     name = _URL.sub(" ", name)
     name = _HANDLE.sub(" ", name)
     name = _PARENTHESES.sub(" ", name)
     name = _BY_PREFIX.sub("", normalize_line(name))
+    # "BeauHD on Friday December 19" / "Jane Doe | Updated 3 hours ago"
+    name = _AFTER_NAME.split(name, maxsplit=1)[0]
     name = _strip_role(normalize_line(name))
+    words = name.split()
+    while len(words) > 2 and words[-1].casefold() in _JOB_TITLES:
+        words.pop()  # "Liza Burke Marketing Director"
+    name = " ".join(words)
     name = name.strip(" .,:;-–—|/\"'“”")
-    if not name:
+    if not name or any(ch.isdigit() for ch in name):
         return None
     words = name.split()
     if len(words) > MAX_NAME_WORDS or not any(ch.isalpha() for ch in name):
         return None
     if any(w.casefold().strip(".,:") in _NOT_NAME for w in words):
+        return None
+    if words[-1] in _DANGLING:
         return None
     if _is_role(name) and len(words) <= 2:
         return None
@@ -206,7 +242,7 @@ def split_authors(raw: str | Iterable[str]) -> list[str]:
     texts = [raw] if isinstance(raw, str) else list(raw)
     parts: list[str] = []
     for text in texts:
-        text = _BY_PREFIX.sub("", normalize_line(text))
+        text = _BY_PREFIX.sub("", " ".join(text.split()))
         parts.extend(_AUTHOR_SPLIT.split(text))
     return [p for p in parts if p.strip()]
 
@@ -220,8 +256,8 @@ def clean_authors(
     names: list[str] = []
     collective: list[str] = []  # "Newsdesk", "The Currency editors": no person named
     seen: set[str] = set()
-    for part in split_authors(raw):
-        if _is_role(part):
+    for position, part in enumerate(split_authors(raw)):
+        if _is_role(part) or (position and _ends_with_job_title(part)):
             plain = normalize_line(_BY_PREFIX.sub("", part)).strip(" .,:;-|")
             if plain and len(plain.split()) <= 4 and not _EMAIL.search(plain):
                 collective.append(plain)

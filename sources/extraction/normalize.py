@@ -20,8 +20,11 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def normalize_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace(
-        "\u2029", "\n\n"
+    return (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n\n")
     )
 
 

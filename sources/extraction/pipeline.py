@@ -41,7 +41,7 @@ class ExtractionResult:
 
 
 def sniff_content_type(raw: str) -> str:
-    """"text/html" if ``raw`` looks like markup, else "text/plain"."""
+    """ "text/html" if ``raw`` looks like markup, else "text/plain"."""
     head = raw[:_SNIFF_CHARS].lstrip("\ufeff")
     if _HTML_START.match(head) or len(_HTML_TAG.findall(head)) >= 3:
         return HTML
@@ -118,9 +118,7 @@ def extract(
         _apply_metadata(result, rules_module.apply_metadata_rules(pre_clean, metadata_specs))
     result.text = normalize_text(result.text)
     if not result.text and not result.title:
-        raise ApplicationError(
-            "Nothing readable was found in the input.", code="empty"
-        )
+        raise ApplicationError("Nothing readable was found in the input.", code="empty")
     return result
 
 
@@ -132,4 +130,3 @@ def _apply_metadata(result: ExtractionResult, found: dict[str, str]) -> None:
         result.authors = authors or result.authors
     if "published_at" in found:
         result.published_at = parse_date(found["published_at"]) or result.published_at
-

@@ -137,8 +137,7 @@ def validate_rule(spec: RuleSpec) -> None:
     if kind is RuleKind.METADATA:
         if spec.field not in METADATA_FIELDS:
             raise ApplicationError(
-                f"A metadata rule sets one of {', '.join(METADATA_FIELDS)}, "
-                f"not {spec.field!r}.",
+                f"A metadata rule sets one of {', '.join(METADATA_FIELDS)}, not {spec.field!r}.",
                 code="invalid_rule",
             )
         if len(compiled.groupindex) != 1:
@@ -186,9 +185,7 @@ def _safe_compile(pattern: str) -> Any | None:
 def _apply_text_rule(kind: RuleKind, compiled: Any, replacement: str, text: str) -> str:
     if kind is RuleKind.DROP_LINES:
         kept = [
-            line
-            for line in text.split("\n")
-            if not compiled.search(line, timeout=APPLY_TIMEOUT)
+            line for line in text.split("\n") if not compiled.search(line, timeout=APPLY_TIMEOUT)
         ]
         return "\n".join(kept)
     if kind is RuleKind.CUT_BEFORE:

@@ -236,14 +236,16 @@ def _is_menu(unit: Unit, stop_density: float, language_known: bool) -> bool:
     capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in words) / len(words)
     if language_known:
         return (len(words) > MAX_TITLE_WORDS and stop_density < 0.12) or (
-            capitalised > 0.85 and stop_density == 0
+            capitalised > 0.85 and (stop_density == 0 or (len(words) >= 8 and stop_density < 0.1))
         )
     return len(words) > MAX_TITLE_WORDS and capitalised > 0.6
 
 
 def _is_contact_footer(unit: Unit) -> bool:
-    return len(unit.words) < 80 and bool(_PHONE.search(unit.text)) and bool(
-        _CONTACT_WORDS.search(unit.text)
+    return (
+        len(unit.words) < 80
+        and bool(_PHONE.search(unit.text))
+        and bool(_CONTACT_WORDS.search(unit.text))
     )
 
 
@@ -314,7 +316,7 @@ def _remove_word_span(text: str, words: list[str], span: tuple[int, int]) -> tup
     while end < len(text) and text[end] in ")].”\"'":
         end += 1
     # and an opening bracket right before it
-    while start > 0 and text[start - 1] in "([“\"":
+    while start > 0 and text[start - 1] in '([“"':
         start -= 1
     removed = text[start:end]
     rest = (text[:start].rstrip() + " " + text[end:].lstrip()).strip()
@@ -364,7 +366,8 @@ def _remove_embedded(units: list[Unit], captions: set[str]) -> None:
 
 
 def looks_like_names(text: str) -> bool:
-    tokens = [t for t in re.split(r"[\s,&;/]+", text.strip(" .,:;|-–—")) if t]
+    text = re.sub(r"^the\s+", "", text.strip(" .,:;|-–—"), flags=re.IGNORECASE)
+    tokens = [t for t in re.split(r"[\s,&;/]+", text) if t]
     if not tokens or len(tokens) > 12:
         return False
     name_tokens = [t for t in tokens if t.casefold() not in _NAME_PARTICLES]
@@ -509,6 +512,7 @@ def analyse_dump(
     published: dt.datetime | None = None
     updated: dt.datetime | None = None
     title: str | None = None
+    title_candidates: list[Unit] = []
     for unit in kept:
         if unit.kind in ("junk", "caption"):
             continue
@@ -530,20 +534,17 @@ def analyse_dump(
             elif published is None:
                 published = when
             continue
-        if (
-            title is None
-            and unit.index < first_good
-            and unit.kind == "neutral"
-            and _title_like(unit, keys, latin)
-        ):
-            unit.kind = "title"
-            title = unit.text
+        if unit.index < first_good and unit.kind == "neutral" and _title_like(unit, keys, latin):
+            title_candidates.append(unit)
+    if title_candidates:
+        # a site's name or a section label is shorter than the headline
+        chosen = max(title_candidates, key=lambda u: (len(u.words), -u.index))
+        chosen.kind = "title"
+        title = chosen.text
 
     paragraphs: list[str] = []
     for unit in kept:
-        if unit.kind == "good" or (
-            unit.kind == "neutral" and first_good < unit.index < last_good
-        ):
+        if unit.kind == "good" or (unit.kind == "neutral" and first_good < unit.index < last_good):
             if title and key(unit.text) == key(title):
                 continue
             paragraphs.append(unit.text)

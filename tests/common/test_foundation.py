@@ -11,10 +11,18 @@ from tests.support.services import ROOT
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     base.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -68,9 +76,15 @@ def test_production_refuses_to_start_without_secret_key():
 
 def test_deploy_check_is_clean_in_a_production_environment():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        env={"DEBUG": "0", "SECRET_KEY": "x" * 30 + "production-secret-key-with-enough-entropy-1234",
-             "ALLOWED_HOSTS": "claims.example.org"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 30 + "production-secret-key-with-enough-entropy-1234",
+            "ALLOWED_HOSTS": "claims.example.org",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

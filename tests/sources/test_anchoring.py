@@ -20,22 +20,21 @@ from sources.anchoring import (
     reanchor_all,
 )
 
-FILLER = (
-    "the a of and to in is was for on that with as by at from it this be are has had "
-    "city council report said year people new more about after over its their which"
-).split()
+FILLER = [
+    "the", "a", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by",
+    "at", "from", "it", "this", "be", "are", "has", "had", "city", "council", "report", "said",
+    "year", "people", "new", "more", "about", "after", "over", "its", "their", "which"
+]  # fmt: skip
 # Quote words never occur in filler text, so a removed quote cannot reappear.
-QUOTE_WORDS = (
-    "zebra quantum violin harbour glacier saffron nimbus orchid falcon tundra "
-    "lantern cobalt meadow quartz willow ember"
-).split()
+QUOTE_WORDS = [
+    "zebra", "quantum", "violin", "harbour", "glacier", "saffron", "nimbus", "orchid", "falcon",
+    "tundra", "lantern", "cobalt", "meadow", "quartz", "willow", "ember"
+]  # fmt: skip
 # Edits outside a quote use lower-case letters, so they cannot recreate a
 # quote written with capitals.
 EDIT_ALPHABET = "abcdefghijklmnopqrstuvwxyz .,;\n"
 
-SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def assert_consistent(anchor: Anchor, new_text: str) -> None:
@@ -212,6 +211,18 @@ def test_changed_quote_marks_relocate_fuzzily_with_the_marks():
     assert_consistent(anchor, new_text)
 
 
+def test_long_quote_with_edits_inside_relocates_to_the_edited_span():
+    rng = random.Random(3)
+    text = " ".join(rng.choice(FILLER) for _ in range(3000))
+    quote = quote_at(text, 5000, 7000)
+    new_text = text[:5500] + "INSERTED WORDS" + text[5510:6500] + text[6520:]
+
+    anchor = reanchor(quote, new_text)
+
+    assert anchor.state is AnchorState.RELOCATED
+    assert (anchor.quote.start, anchor.quote.end) == (5000, 7000 - 10 + 14 - 20)
+
+
 def test_removed_quote_is_orphaned():
     new_text = ARTICLE.replace(BRIDGE, "")
     anchor = reanchor(bridge_quote(), new_text)
@@ -337,7 +348,7 @@ def test_duplicates_are_resolved_by_context(data, parts, exact, which):
     quote = quote_at(text, start, start + len(exact))
     # Edit only the filler, keeping each occurrence's own context phrases.
     regions = [(0, len(a))] + [
-        (occ + len(exact) + len(RIGHT[i]), (occurrences + [len(text)])[i + 1] - len(LEFT[1]))
+        (occ + len(exact) + len(RIGHT[i]), [*occurrences, len(text)][i + 1] - len(LEFT[1]))
         for i, occ in enumerate(occurrences)
     ]
     new_text, expected = text, start
@@ -500,7 +511,9 @@ def test_benign_rule_changes_relocate_over_99_percent_and_never_wrongly():
             quotes.append(quote_at(text, start, end))
             shift = sum(len(r) - (b - a) for a, b, r in edits if b <= start)
             expected.append(start + shift)
-        for quote, want, anchor in zip(quotes, expected, reanchor_all(quotes, new_text)):
+        for quote, want, anchor in zip(
+            quotes, expected, reanchor_all(quotes, new_text), strict=True
+        ):
             total += 1
             assert_consistent(anchor, new_text)
             if anchor.state is AnchorState.ORPHANED:

@@ -57,6 +57,8 @@ def browser_missing_reason() -> str:
 class CeleryWorker:
     """A real ``celery worker`` process on the test database and Redis."""
 
+    _purged = False
+
     def __init__(
         self,
         *,
@@ -64,7 +66,9 @@ class CeleryWorker:
         queues: str = "default,ingest,reparse",
         concurrency: int = 1,
         name: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
+        self.extra_env = env or {}
         self.database_name = database_name
         self.queues = queues
         self.concurrency = concurrency
@@ -83,20 +87,44 @@ class CeleryWorker:
         env = dict(os.environ)
         env.update({"DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL, "DEBUG": "1"})
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 30.0) -> None:
         from claims_tracker.celery import app
 
+        if not CeleryWorker._purged:
+            # Tasks left in the queues by an earlier, interrupted run would act
+            # on rows that no longer exist: start from empty queues.
+            app.control.purge()
+            CeleryWorker._purged = True
         log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the process
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "claims_tracker", "worker",
-                "-Q", self.queues, "-c", str(self.concurrency), "-n", self.name,
-                "--pool", "prefork", "-l", "info", "--without-gossip", "--without-mingle",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "claims_tracker",
+                "worker",
+                "-Q",
+                self.queues,
+                "-c",
+                str(self.concurrency),
+                "-n",
+                self.name,
+                "--pool",
+                "prefork",
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
                 "--without-heartbeat",
             ],
-            cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout

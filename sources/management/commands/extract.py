@@ -17,11 +17,15 @@ from .ingest import HTML_SUFFIXES, _files
 
 
 class Command(BaseCommand):
-    help = "Show what ingestion would extract from files (title, authors, date, text), saving nothing."
+    help = (
+        "Show what ingestion would extract from files (title, authors, date, text), saving nothing."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="+")
-        parser.add_argument("--outlet", help="Apply this outlet's rules (domain) besides the global ones.")
+        parser.add_argument(
+            "--outlet", help="Apply this outlet's rules (domain) besides the global ones."
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options) -> None:
@@ -37,7 +41,9 @@ class Command(BaseCommand):
         for path in _files(options["paths"]):
             try:
                 content_type = "text/html" if path.suffix.lower() in HTML_SUFFIXES else "text/plain"
-                result = extract(decode_bytes(path.read_bytes()), content_type=content_type, rules=specs)
+                result = extract(
+                    decode_bytes(path.read_bytes()), content_type=content_type, rules=specs
+                )
             except (ApplicationError, OSError) as exc:
                 failed += 1
                 self.stderr.write(f"{path}: {getattr(exc, 'message', exc)}")

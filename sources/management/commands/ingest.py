@@ -20,7 +20,9 @@ def _files(paths: list[str]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
         else:
             yield path
 
@@ -30,7 +32,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="*", help="Files or directories.")
-        parser.add_argument("--url", action="append", default=[], help="A URL to fetch (repeatable).")
+        parser.add_argument(
+            "--url", action="append", default=[], help="A URL to fetch (repeatable)."
+        )
         parser.add_argument("--outlet", help="Outlet domain for every input (e.g. example.com).")
         parser.add_argument("--json", action="store_true", help="One JSON object per line.")
 
@@ -41,7 +45,10 @@ class Command(BaseCommand):
             raise CommandError("Nothing to ingest: give file or directory paths, or --url URL.")
         as_json = options["json"]
         progress = tqdm(
-            total=len(inputs), unit="input", disable=not sys.stderr.isatty(), file=sys.stderr,
+            total=len(inputs),
+            unit="input",
+            disable=not sys.stderr.isatty(),
+            file=sys.stderr,
             leave=False,
         )
         failed = 0
@@ -60,7 +67,13 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _ingest_one(self, label: str, path: Path | None, *, outlet: str | None) -> dict:
-        record: dict = {"input": label, "status": "error", "source_id": None, "title": None, "error": None}
+        record: dict = {
+            "input": label,
+            "status": "error",
+            "source_id": None,
+            "title": None,
+            "error": None,
+        }
         try:
             if path is None:
                 result = services.source_ingest_url(url=label, outlet_domain=outlet)
@@ -71,7 +84,9 @@ class Command(BaseCommand):
                 size = path.stat().st_size
                 services._check_size(size)
                 result = services.source_ingest(
-                    raw=path.read_bytes(), content_type=content_type, filename=path.name,
+                    raw=path.read_bytes(),
+                    content_type=content_type,
+                    filename=path.name,
                     outlet_domain=outlet,
                 )
         except ApplicationError as exc:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         scope = parser.add_mutually_exclusive_group()
-        scope.add_argument("--stale", action="store_true", help="Sources whose rules changed (default).")
+        scope.add_argument(
+            "--stale", action="store_true", help="Sources whose rules changed (default)."
+        )
         scope.add_argument("--all", action="store_true", help="Every source.")
         parser.add_argument("--sync", action="store_true", help="Run here and print a summary.")
 
@@ -24,7 +26,9 @@ class Command(BaseCommand):
         reason = "manage.py reparse " + ("--all" if options["all"] else "--stale")
         job = reparse_job_create(only_stale=only_stale, reason=reason, enqueue=not options["sync"])
         if not options["sync"]:
-            self.stdout.write(f"Queued re-parse job {job.pk}; follow it at /api/reparse-jobs/{job.pk}/ or /rules/.")
+            self.stdout.write(
+                f"Queued re-parse job {job.pk}; follow it at /api/reparse-jobs/{job.pk}/ or /rules/."
+            )
             return
         progress = tqdm(unit="chunk", disable=not sys.stderr.isatty(), file=sys.stderr, leave=False)
 

@@ -27,7 +27,9 @@ class Command(BaseCommand):
     help = "Load the demo articles, claims and evidence (idempotent); --users adds demo users."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--users", action="store_true", help="Create the demo users (DEBUG only).")
+        parser.add_argument(
+            "--users", action="store_true", help="Create the demo users (DEBUG only)."
+        )
 
     def handle(self, *args, **options) -> None:
         if options["users"]:
@@ -99,5 +101,7 @@ class Command(BaseCommand):
                         linked += 1
                     except ApplicationError as exc:
                         if exc.code != "duplicate":
-                            self.stderr.write(f"Demo evidence skipped ({item['file']}): {exc.message}")
+                            self.stderr.write(
+                                f"Demo evidence skipped ({item['file']}): {exc.message}"
+                            )
         self.stdout.write(f"Demo claims loaded; {linked} new evidence links.")
