@@ -19,7 +19,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims_tracker.common.api import MAX_ID, ConditionalGetMixin
+from claims_tracker.common.api import (
+    MAX_ID,
+    ConditionalGetMixin,
+    IsoDateTimeFilter,
+    parse_iso_datetime,
+)
 from claims_tracker.common.api_schema import (
     CONFLICT,
     ERROR_RESPONSES,
@@ -61,7 +66,10 @@ class ClaimFilter(django_filters.FilterSet):
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices)
     contested = django_filters.BooleanFilter(method="filter_contested")
     tag = django_filters.CharFilter(field_name="tags__name", method="filter_tag")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte",
+        help_text="Claims created or changed (also: their evidence) since then (ISO 8601).",
+    )
 
     class Meta:
         model = Claim
@@ -211,7 +219,7 @@ class EvidenceFilter(django_filters.FilterSet):
     source = IdFilter(field_name="excerpt__source_id", help_text="Source id.")
     stance = django_filters.ChoiceFilter(choices=Stance.choices)
     outlet = django_filters.CharFilter(field_name="excerpt__source__outlet__domain")
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         method="filter_updated_since",
         help_text="Pairs created or changed since then, including pairs whose quote was "
         "re-anchored by a re-parse (ISO 8601).",
@@ -386,16 +394,7 @@ class EvidenceViewSet(
     )
     @action(detail=False, methods=["get"], filterset_class=None)
     def deleted(self, request: Request) -> Response:
-        since_raw = request.query_params.get("since", "")
-        field = django_filters.fields.IsoDateTimeField()
-        try:
-            since = field.clean(since_raw)
-        except Exception as exc:  # noqa: BLE001 - any parse failure is the client's
-            raise ApplicationError(
-                "since must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z."
-            ) from exc
-        if since is None:
-            raise ApplicationError("since is required (ISO 8601 date-time).")
+        since = parse_iso_datetime(request.query_params.get("since", ""), name="since")
         page = self.paginate_queryset(selectors.evidence_deleted_since(since=since))
         return self.get_paginated_response(TombstoneSerializer(page, many=True).data)
 

@@ -61,8 +61,9 @@ def timeline_svg(points: Sequence[TimelinePoint], *, width: int = WIDTH) -> str:
     row_y = {s: TOP + ROW_HEIGHT * i + ROW_HEIGHT / 2 for i, s in enumerate(STANCES)}
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline-svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="timeline-title">',
+        '<svg xmlns="http://www.w3.org/2000/svg" class="timeline-svg" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        'aria-labelledby="timeline-title">',
         f'<title id="timeline-title">Timeline of {len(points)} pieces of evidence by publication '
         "date and stance</title>",
     ]
@@ -93,7 +94,8 @@ def timeline_svg(points: Sequence[TimelinePoint], *, width: int = WIDTH) -> str:
         for tick in _ticks(first, last):
             x = x_of(tick)
             parts.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{axis_y}" y2="{axis_y + 5}" stroke="#9aa5b1"/>'
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{axis_y}" y2="{axis_y + 5}" '
+                'stroke="#9aa5b1"/>'
                 f'<text x="{x:.1f}" y="{axis_y + 20}" text-anchor="middle" font-size="11" '
                 f'fill="#66707c" class="tick">{escape(_format(tick, span))}</text>'
             )
@@ -127,7 +129,8 @@ def _dots(points, x_of, row_y) -> list[str]:
         y = row_y.get(point.stance, row_y["mentions"]) + max(-12, min(12, offset))
         colour = STANCE_COLOURS.get(point.stance, "#66707c")
         dot = (
-            f'<circle class="dot {escape(point.stance)}" cx="{x:.1f}" cy="{y:.1f}" r="{DOT_RADIUS}" '
+            f'<circle class="dot {escape(point.stance)}" cx="{x:.1f}" cy="{y:.1f}" '
+            f'r="{DOT_RADIUS}" '
             f'fill="{colour}" fill-opacity="0.85" stroke="#fff" stroke-width="1.5" '
             f'data-stance="{escape(point.stance)}"><title>{escape(point.label)}</title></circle>'
         )

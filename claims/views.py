@@ -514,19 +514,20 @@ def evidence_unlink(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- find more evidence ---------------------------------------------------------------
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
+_STOPWORDS_TEXT = """a about above after again against all also am an and any are as at be
+    because been
     before being below between both but by can could did do does doing down during each few
     for from further had has have having he her here hers him his how i if in into is it its
     itself just me more most my no nor not now of off on once only or other our out over own
     same she should so some such than that the their them then there these they this those
     through to too under until up very was we were what when where which while who whom why
-    will with would you your said says say claim claims""".split()
-)
-_WORD = re.compile(r"[\w’'-]+")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*[\"”’']?")
+    will with would you your said says say claim claims"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+_WORD = re.compile(r"[\w\u2019'-]+")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*[\"\u201d\u2019']?")
 MAX_SEARCH_WORDS = 4
 MAX_PASSAGES = 20
+MAX_SOURCES = 10
 PASSAGES_PER_SOURCE = 3
 MAX_PASSAGE_CHARS = 400
 _SLOT = re.compile(r"passage-\d{1,3}")
@@ -537,7 +538,7 @@ def significant_words(text: str, *, limit: int = MAX_SEARCH_WORDS) -> list[str]:
     a few words, because the SQLite fallback requires every one of them."""
     words: list[str] = []
     for word in _WORD.findall(text.lower()):
-        word = word.strip("’'-")
+        word = word.strip("\u2019'-")
         if len(word) > 2 and word not in STOPWORDS and word not in words:
             words.append(word)
     keep = set(sorted(words, key=len, reverse=True)[:limit])
@@ -560,7 +561,9 @@ def _word_pattern(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
 
 
-def _passages(source: Source, words: Sequence[str], taken: set[tuple[int, int]]) -> list[Passage]:
+def _passages(
+    source: Source, words: Sequence[str], taken: set[tuple[int, int]], *, min_score: int = 1
+) -> list[Passage]:
     text = source.text
     pattern = _word_pattern(words)
     found = []
@@ -570,7 +573,7 @@ def _passages(source: Source, words: Sequence[str], taken: set[tuple[int, int]])
             continue
         hits = list(pattern.finditer(text, start, end))
         score = len({h.group(0).lower() for h in hits})
-        if not score:
+        if score < min_score:
             continue
         if end - start > MAX_PASSAGE_CHARS:  # a window around the first hit, on word edges
             first = hits[0].start()
@@ -613,26 +616,30 @@ def find_more_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(pk)
     q = request.GET.get("q", "").strip()
     words = significant_words(q or claim.text)
-    sources: list[Source] = []
-    used: list[str] = []
-    # Fewer words until something matches (the SQLite fallback needs all of them).
-    for count in range(len(words), 0, -1):
-        used = sorted(words, key=len, reverse=True)[:count]
-        qs = source_selectors.source_list(q=" ".join(used), status=SourceStatus.PARSED)
-        sources = list(qs[:10])
-        if sources:
+    # Every word first, then fewer (the longest kept), collecting sources until
+    # there are enough: the SQLite fallback and websearch_to_tsquery both
+    # require every word given. At most MAX_SEARCH_WORDS queries.
+    by_length = sorted(words, key=len, reverse=True)
+    fewest = 1 if len(words) <= 2 else 2
+    sources: dict[int, Source] = {}
+    for count in range(len(words), fewest - 1, -1):
+        qs = source_selectors.source_list(q=" ".join(by_length[:count]), status=SourceStatus.PARSED)
+        for source in qs[:MAX_SOURCES]:
+            sources.setdefault(source.pk, source)
+        if len(sources) >= MAX_SOURCES:
             break
     taken: dict[int, set[tuple[int, int]]] = {}
     for e in selectors.evidence_for_claim(claim_id=claim.pk):
         taken.setdefault(e.excerpt.source_id, set()).add((e.excerpt.start, e.excerpt.end))
     passages: list[Passage] = []
-    for source in sources:
-        passages.extend(_passages(source, words, taken.get(source.pk, set())))
+    min_score = 1 if len(words) <= 2 else 2
+    for source in list(sources.values())[:MAX_SOURCES]:
+        passages.extend(_passages(source, words, taken.get(source.pk, set()), min_score=min_score))
     passages.sort(key=lambda p: -p.score)
     return render(
         request,
         "claims/_find_more.html",
-        {"claim": claim, "passages": passages[:MAX_PASSAGES], "words": used, "q": q},
+        {"claim": claim, "passages": passages[:MAX_PASSAGES], "words": words, "q": q},
     )
 
 

@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims_tracker.common.api import ConditionalGetMixin
+from claims_tracker.common.api import ConditionalGetMixin, IsoDateTimeFilter
 from claims_tracker.common.api_schema import (
     ERROR_RESPONSES,
     TOO_LARGE,
@@ -40,13 +40,13 @@ class SourceFilter(django_filters.FilterSet):
         method="filter_q", help_text="Full-text search in title and text."
     )
     outlet = django_filters.CharFilter(field_name="outlet__domain", help_text="Outlet domain.")
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = IsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date-time."
     )
-    published_before = django_filters.IsoDateTimeFilter(
+    published_before = IsoDateTimeFilter(
         field_name="published_at", lookup_expr="lte", help_text="ISO 8601 date-time."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Sources ingested or re-parsed since then (ISO 8601).",

@@ -12,7 +12,7 @@ The admin is for staff only (``is_staff``): none of the four roles gets in.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -49,41 +49,93 @@ class Case:
     min_role: str
     ok: tuple[int, ...] = (200,)
     body: dict[str, Any] | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
 
 
 API = [
     Case("sources-list", "get", "/api/sources/", "viewer"),
-    Case("sources-create", "post", "/api/sources/", "analyst", (201,),
-         {"raw": "A fresh report {n} on the library.", "content_type": "text/plain"}),
+    Case(
+        "sources-create",
+        "post",
+        "/api/sources/",
+        "analyst",
+        (201,),
+        {"raw": "A fresh report {n} on the library.", "content_type": "text/plain"},
+    ),
     Case("sources-detail", "get", "/api/sources/{source}/", "viewer"),
     Case("claims-list", "get", "/api/claims/", "viewer"),
-    Case("claims-create", "post", "/api/claims/", "analyst", (201,),
-         {"text": "The library closes on Sundays, claim {n}"}),
+    Case(
+        "claims-create",
+        "post",
+        "/api/claims/",
+        "analyst",
+        (201,),
+        {"text": "The library closes on Sundays, claim {n}"},
+    ),
     Case("claims-detail", "get", "/api/claims/{claim}/", "viewer"),
-    Case("claims-patch", "patch", "/api/claims/{claim}/", "analyst", (200,),
-         {"text": "The library closes on Sundays and holidays"}),
-    Case("claims-review", "post", "/api/claims/{claim}/review/", "editor", (200,),
-         {"verdict": "supported", "rationale": "The council minutes.", "version": "{version}"}),
+    Case(
+        "claims-patch",
+        "patch",
+        "/api/claims/{claim}/",
+        "analyst",
+        (200,),
+        {"text": "The library closes on Sundays and holidays"},
+    ),
+    Case(
+        "claims-review",
+        "post",
+        "/api/claims/{claim}/review/",
+        "editor",
+        (200,),
+        {"verdict": "supported", "rationale": "The council minutes.", "version": "{version}"},
+    ),
     Case("claims-claimreview", "get", "/api/claims/{reviewed}/claimreview/", "viewer"),
     Case("evidence-list", "get", "/api/evidence/", "viewer"),
-    Case("evidence-create", "post", "/api/evidence/", "analyst", (201,),
-         {"claim": "{claim}", "source": "{source}", "stance": "mentions",
-          "exact": "mentioned the library budget", "attributed_to": "the mayor"}),
+    Case(
+        "evidence-create",
+        "post",
+        "/api/evidence/",
+        "analyst",
+        (201,),
+        {
+            "claim": "{claim}",
+            "source": "{source}",
+            "stance": "mentions",
+            "exact": "mentioned the library budget",
+            "attributed_to": "the mayor",
+        },
+    ),
     Case("evidence-detail", "get", "/api/evidence/{evidence}/", "viewer"),
-    Case("evidence-patch", "patch", "/api/evidence/{evidence}/", "analyst", (200,),
-         {"note": "Checked against the minutes."}),
+    Case(
+        "evidence-patch",
+        "patch",
+        "/api/evidence/{evidence}/",
+        "analyst",
+        (200,),
+        {"note": "Checked against the minutes."},
+    ),
     Case("evidence-delete", "delete", "/api/evidence/{evidence}/", "analyst", (204,)),
     Case("evidence-deleted", "get", "/api/evidence/deleted/?since=2000-01-01T00:00:00Z", "viewer"),
     Case("evidence-export-csv", "get", "/api/evidence/?format=csv", "viewer"),
     Case("evidence-export-ndjson", "get", "/api/evidence/?format=ndjson", "viewer"),
     Case("rules-list", "get", "/api/rules/", "viewer"),
-    Case("rules-create", "post", "/api/rules/", "editor", (201,),
-         {"name": "Drop adverts", "kind": "drop_lines", "pattern": "^Advertisement$"}),
+    Case(
+        "rules-create",
+        "post",
+        "/api/rules/",
+        "editor",
+        (201,),
+        {"name": "Drop adverts", "kind": "drop_lines", "pattern": "^Advertisement$"},
+    ),
     Case("rules-patch", "patch", "/api/rules/{rule}/", "editor", (200,), {"enabled": False}),
     Case("rules-delete", "delete", "/api/rules/{rule}/", "editor", (200, 204)),
-    Case("rules-preview", "post", "/api/rules/preview/", "editor", (200,),
-         {"kind": "drop_lines", "pattern": "^Residents said"}),
+    Case(
+        "rules-preview",
+        "post",
+        "/api/rules/preview/",
+        "editor",
+        (200,),
+        {"kind": "drop_lines", "pattern": "^Residents said"},
+    ),
     Case("reparse-jobs-detail", "get", "/api/reparse-jobs/{job}/", "viewer"),
     Case("review-queue", "get", "/api/review-queue/", "editor"),
     Case("schema", "get", "/api/schema/", "viewer"),
@@ -94,14 +146,26 @@ PAGES = [
     Case("dashboard", "get", "/", "viewer"),
     Case("sources", "get", "/sources/", "viewer"),
     Case("sources-new-form", "get", "/sources/new/", "viewer"),
-    Case("sources-new-ingest", "post", "/sources/new/", "analyst", (200,),
-         {"raw": "A pasted report {n} on the library.", "content_type": "text/plain"}),
+    Case(
+        "sources-new-ingest",
+        "post",
+        "/sources/new/",
+        "analyst",
+        (200,),
+        {"raw": "A pasted report {n} on the library.", "content_type": "text/plain"},
+    ),
     Case("source-reader", "get", "/sources/{source}/", "viewer"),
     Case("claims", "get", "/claims/", "viewer"),
     Case("claim", "get", "/claims/{claim}/", "viewer"),
     Case("review", "get", "/review/", "editor"),
-    Case("review-verdict", "post", "/review/{claim}/verdict/", "editor", (302,),
-         {"verdict": "refuted", "rationale": "Residents' petition.", "version": "{version}"}),
+    Case(
+        "review-verdict",
+        "post",
+        "/review/{claim}/verdict/",
+        "editor",
+        (302,),
+        {"verdict": "refuted", "rationale": "Residents' petition.", "version": "{version}"},
+    ),
     Case("rules", "get", "/rules/", "viewer"),
     Case("admin", "get", "/admin/", STAFF_ONLY),
 ]
@@ -111,28 +175,50 @@ PAGES = [
 def world(db) -> dict[str, Any]:
     """One of everything, made through the services."""
     lead = User.objects.create_user(username="matrix-lead")
-    source = source_ingest(raw=ARTICLE, content_type="text/plain", outlet_domain="matrix.example").source
+    source = source_ingest(
+        raw=ARTICLE, content_type="text/plain", outlet_domain="matrix.example"
+    ).source
     claim = claim_services.claim_create(text="The library will close on Sundays", user=lead)
     claim_services.evidence_link(
-        claim_id=claim.pk, source_id=source.pk, stance="asserts",
-        exact="will close the library on Sundays", attributed_to="the council", user=lead,
+        claim_id=claim.pk,
+        source_id=source.pk,
+        stance="asserts",
+        exact="will close the library on Sundays",
+        attributed_to="the council",
+        user=lead,
     )
     evidence = claim_services.evidence_link(
-        claim_id=claim.pk, source_id=source.pk, stance="disputes",
-        exact="the library must stay open", attributed_to="residents", user=lead,
+        claim_id=claim.pk,
+        source_id=source.pk,
+        stance="disputes",
+        exact="the library must stay open",
+        attributed_to="residents",
+        user=lead,
     )
     reviewed = claim_services.claim_create(text="The library budget was cut", user=lead)
     reviewed = claim_services.claim_review(
-        claim_id=reviewed.pk, verdict="mixed", rationale="Partly.", version=reviewed.version, user=lead
+        claim_id=reviewed.pk,
+        verdict="mixed",
+        rationale="Partly.",
+        version=reviewed.version,
+        user=lead,
     )
     change = rule_services.rule_create(
-        user=lead, name="Drop the desk line", kind="drop_lines", pattern=r"^Filed by the matrix desk\.$"
+        user=lead,
+        name="Drop the desk line",
+        kind="drop_lines",
+        pattern=r"^Filed by the matrix desk\.$",
     )
     job = change.reparse_job or ReparseJob.objects.create(status="done", reason="matrix")
     claim.refresh_from_db()
     return {
-        "source": source.pk, "claim": claim.pk, "version": claim.version, "evidence": evidence.pk,
-        "reviewed": reviewed.pk, "rule": change.rule.pk, "job": job.pk,
+        "source": source.pk,
+        "claim": claim.pk,
+        "version": claim.version,
+        "evidence": evidence.pk,
+        "reviewed": reviewed.pk,
+        "rule": change.rule.pk,
+        "job": job.pk,
     }
 
 
@@ -172,8 +258,10 @@ def test_api_matrix(case: Case, role: str, world):
     kwargs = {"format": "json"} if case.body is not None else {}
     body = _fill(case.body, world) if case.body is not None else None
 
-    response = getattr(client, case.method)(path, body, **kwargs) if body is not None else (
-        getattr(client, case.method)(path)
+    response = (
+        getattr(client, case.method)(path, body, **kwargs)
+        if body is not None
+        else (getattr(client, case.method)(path))
     )
 
     if _allowed(case, role):
@@ -232,7 +320,9 @@ def _explain(response) -> str:
 
 @pytest.fixture
 def staff_client(db) -> Client:
-    superuser = User.objects.create_superuser(username="root", password="pw-root", email="r@x.example")
+    superuser = User.objects.create_superuser(
+        username="root", password="pw-root", email="r@x.example"
+    )
     client = Client()
     client.force_login(superuser)
     return client
@@ -243,8 +333,17 @@ def test_every_model_is_in_the_admin_and_its_list_opens(staff_client, world):
     from sources.models import Excerpt, ExtractionRule, Outlet, ReparseChunk
 
     expected = {
-        Outlet, Source, Excerpt, ExtractionRule, ReparseJob, ReparseChunk,
-        Claim, Evidence, Review, Tag, EvidenceTombstone,
+        Outlet,
+        Source,
+        Excerpt,
+        ExtractionRule,
+        ReparseJob,
+        ReparseChunk,
+        Claim,
+        Evidence,
+        Review,
+        Tag,
+        EvidenceTombstone,
     }
     assert expected <= set(admin.site._registry)
     for model in expected:
@@ -265,8 +364,14 @@ def test_history_is_viewable_in_the_admin(staff_client, world):
 
 
 def test_admin_shows_a_source_raw_input_decoded_and_escaped(staff_client, db):
-    html = "<html><head><title>Raw &amp; ready</title></head><body><p>Caf\u00e9 <b>opens</b> today, says the owner of the caf\u00e9 on the corner.</p><script>alert(1)</script></body></html>"
-    source = source_ingest(raw=html.encode("utf-8"), content_type="text/html", charset="utf-8").source
+    html = (
+        "<html><head><title>Raw &amp; ready</title></head><body>"
+        "<p>Caf\u00e9 <b>opens</b> today, says the owner of the caf\u00e9 on the corner.</p>"
+        "<script>alert(1)</script></body></html>"
+    )
+    source = source_ingest(
+        raw=html.encode("utf-8"), content_type="text/html", charset="utf-8"
+    ).source
 
     response = staff_client.get(f"/admin/sources/source/{source.pk}/change/")
 

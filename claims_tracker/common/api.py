@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
+
+import django_filters
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import InvalidPage
 from django.http import Http404
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django_filters.fields import IsoDateTimeField
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -22,6 +27,46 @@ from .errors import ApplicationError
 #: The largest id a client may send: bigger numbers cannot be any row's id
 #: (and SQLite cannot even compare them), so they are refused as input.
 MAX_ID = 2**63 - 1
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """An aware date-time in UTC. Python accepts offsets up to ±24h, PostgreSQL
+    only up to ±16h: sending UTC avoids a database error on odd but valid input.
+    Dates beyond what UTC can hold are clamped."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        return dt.datetime.max.replace(tzinfo=dt.UTC) if value.year > 1 else dt.datetime.min.replace(
+            tzinfo=dt.UTC
+        )
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    def clean(self, value):
+        return as_utc(super().clean(value))
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time filter that queries in UTC (see ``as_utc``)."""
+
+    field_class = UtcDateTimeField
+
+
+def parse_iso_datetime(raw: str, *, name: str) -> dt.datetime:
+    """A required ISO 8601 date-time query parameter, in UTC, or a 400."""
+    try:
+        value = UtcDateTimeField().clean(raw)
+    except DjangoValidationError:
+        value = None
+    if value is None:
+        raise ApplicationError(
+            f"{name} must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z.", code="invalid"
+        )
+    return value
 
 
 class Pagination(PageNumberPagination):
@@ -186,6 +231,15 @@ class TokenRateThrottle(SimpleRateThrottle):
         auth = request.auth
         ident = f"t{auth.pk}" if getattr(auth, "pk", None) else f"u{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other path under /api/: a JSON 404, like every API error."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": f"No API endpoint at {request.path}.", "code": "not_found"}, status=404
+    )
 
 
 class ConditionalGetMixin:

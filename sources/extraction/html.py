@@ -47,8 +47,36 @@ _NOISE_TAGS = (
     "dialog",
 )
 _BLOCK_TAGS = frozenset(
-    "p div section article main li ul ol h1 h2 h3 h4 h5 h6 blockquote pre figure "
-    "figcaption table tr td th dd dt dl br hr address".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "dl",
+        "br",
+        "hr",
+        "address",
+    ]
 )
 MAX_SITE_NAME_WORDS = 6
 
@@ -85,7 +113,7 @@ def _page_metadata(
             meta.author = None  # a single token is a handle or a site, as trafilatura judges
         try:
             meta = trafilatura_metadata.extract_meta_json(tree, meta)
-        except Exception:  # noqa: BLE001 - trafilatura's JSON-LD parser has known crashes
+        except Exception:
             logger.debug("JSON-LD metadata failed", exc_info=True)
         if not meta.title:
             meta.title = trafilatura_metadata.extract_title(tree)

@@ -16,11 +16,11 @@ from sources.extraction.normalize import normalize_line
 
 _WORD = re.compile(r"\w+")
 # Separators between a headline and the site's or section's name.
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|—|-|·|•|»|::|/|:)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|·|•|»|::|/|:)\s+")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b|,)\s*", re.IGNORECASE)
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:written|words|reported|reporting|story|text|posted|published|edited|"
-    r"compiled|photos?)\s+(?:and\s+\w+\s+)?by|by|author|authors|byline|von|par|por)\b\s*[.:\-–]?\s*",
+    r"compiled|photos?)\s+(?:and\s+\w+\s+)?by|by|author|authors|byline|von|par|por)\b\s*[.:\-\u2013]?\s*",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -28,16 +28,67 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 ROLE_WORDS = frozenset(
-    """
-    reporter reporters correspondent correspondents editor editors writer writers
-    contributor contributors columnist columnists journalist journalists staff
-    producer analyst expert specialist author authors desk newsdesk team
-    chief senior deputy managing associate assistant contributing freelance
-    bureau photographer photojournalist intern fellow founder ceo cofounder
-    director manager officer president head lead strategist consultant coordinator
-    marketing content
-    dvm phd md rn ma msc mba esq
-    """.split()
+    [
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "editor",
+        "editors",
+        "writer",
+        "writers",
+        "contributor",
+        "contributors",
+        "columnist",
+        "columnists",
+        "journalist",
+        "journalists",
+        "staff",
+        "producer",
+        "analyst",
+        "expert",
+        "specialist",
+        "author",
+        "authors",
+        "desk",
+        "newsdesk",
+        "team",
+        "chief",
+        "senior",
+        "deputy",
+        "managing",
+        "associate",
+        "assistant",
+        "contributing",
+        "freelance",
+        "bureau",
+        "photographer",
+        "photojournalist",
+        "intern",
+        "fellow",
+        "founder",
+        "ceo",
+        "cofounder",
+        "director",
+        "manager",
+        "officer",
+        "president",
+        "head",
+        "lead",
+        "strategist",
+        "consultant",
+        "coordinator",
+        "marketing",
+        "content",
+        "dvm",
+        "phd",
+        "md",
+        "rn",
+        "ma",
+        "msc",
+        "mba",
+        "esq",
+    ]
 )
 # Job titles trailing a person's name; plurals and "team" name a collective byline.
 _JOB_TITLES = frozenset(
@@ -45,17 +96,31 @@ _JOB_TITLES = frozenset(
 )
 # Tokens that mark a string as not being a person's name at all.
 _NOT_NAME = frozenset(
-    """
-    share comments comment updated published posted read
-    follow subscribe advertisement click login sign home menu privacy
-    """.split()
+    [
+        "share",
+        "comments",
+        "comment",
+        "updated",
+        "published",
+        "posted",
+        "read",
+        "follow",
+        "subscribe",
+        "advertisement",
+        "click",
+        "login",
+        "sign",
+        "home",
+        "menu",
+        "privacy",
+    ]
 )
 _AFTER_NAME = re.compile(
     r"\s+(?:on|at|in|updated|published|posted|last updated)\s+|\s*[|•·]\s*|\s+\d|"
     r"\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d"
 )
 # A name does not end in a function word ("Insights from", "Posted on").
-_DANGLING = frozenset("from by of the and with to in on at for".split())
+_DANGLING = frozenset(["from", "by", "of", "the", "and", "with", "to", "in", "on", "at", "for"])
 MAX_NAME_WORDS = 6
 
 
@@ -183,7 +248,7 @@ def _titlecase_if_shouting(name: str) -> str:
 
 def _strip_role(name: str) -> str:
     """'Jane Doe - Staff Writer' -> 'Jane Doe'; 'Senior Reporter Jane Doe' stays a name."""
-    pieces = re.split(r"\s+[-–—|:]\s+", name)
+    pieces = re.split(r"\s+[-\u2013\u2014|:]\s+", name)
     kept = [p for p in pieces if not _is_role(p)]
     return kept[0] if kept else ""
 
@@ -223,7 +288,7 @@ def clean_author(raw: str) -> str | None:
     while len(words) > 2 and words[-1].casefold() in _JOB_TITLES:
         words.pop()  # "Liza Burke Marketing Director"
     name = " ".join(words)
-    name = name.strip(" .,:;-–—|/\"'“”")
+    name = name.strip(" .,:;-\u2013\u2014|/\"'“”")
     if not name or any(ch.isdigit() for ch in name):
         return None
     words = name.split()
@@ -290,10 +355,72 @@ _STOPWORDS = {
 }
 STOPWORD_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
 ENGLISH_STOPWORDS = STOPWORD_SETS["en"] | frozenset(
-    "a i you we she her him them our your my me us or if so than then there these those "
-    "what when where how all any can could should may might must do does did into about "
-    "after before over under up down out more most other some such no only own same very "
-    "just also being because while between through during against".split()
+    [
+        "a",
+        "i",
+        "you",
+        "we",
+        "she",
+        "her",
+        "him",
+        "them",
+        "our",
+        "your",
+        "my",
+        "me",
+        "us",
+        "or",
+        "if",
+        "so",
+        "than",
+        "then",
+        "there",
+        "these",
+        "those",
+        "what",
+        "when",
+        "where",
+        "how",
+        "all",
+        "any",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "into",
+        "about",
+        "after",
+        "before",
+        "over",
+        "under",
+        "up",
+        "down",
+        "out",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "no",
+        "only",
+        "own",
+        "same",
+        "very",
+        "just",
+        "also",
+        "being",
+        "because",
+        "while",
+        "between",
+        "through",
+        "during",
+        "against",
+    ]
 )
 _SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7af]")),

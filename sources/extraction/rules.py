@@ -34,7 +34,7 @@ _FLAGS = regex.MULTILINE | regex.VERSION0
 _GROUP_REFERENCE = re.compile(r"\\(?:g<([^>]*)>|(\d+))")
 
 
-class RuleKind(str, enum.Enum):
+class RuleKind(enum.StrEnum):
     DROP_LINES = "drop_lines"
     CUT_BEFORE = "cut_before"
     CUT_AFTER = "cut_after"
@@ -83,7 +83,7 @@ def _adversarial_inputs(pattern: str) -> Iterable[str]:
     Nested quantifiers such as ``(a+)+b`` explode on exactly this shape.
     """
     literals = {ch for ch in pattern if ch.isalnum() or ch in " -.,:/_'\""}
-    for seed in sorted(literals)[:12] + ["a", "0", " ", "a b ", "-.", "\n"]:
+    for seed in [*sorted(literals)[:12], "a", "0", " ", "a b ", "-.", "\n"]:
         yield seed * 2000 + "\x00!"
     yield "".join(sorted(literals)) * 300 + "\x00!"
 

@@ -29,9 +29,9 @@ from sources.extraction.metadata import (
 )
 from sources.extraction.normalize import normalize_line, normalize_newlines
 
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 _BULLET = re.compile(r"^(?:[*•·▪◦‣-]|\d{1,2}[.)])\s+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”’]$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”\u2019)\]]*$|[\"”\u2019]$")
 _CODE_CHARS = frozenset("{}();=[]<>$`\\|")
 _CODE_TOKENS = re.compile(
     r"\b(?:function|var|let|const|return|typeof|null|undefined|window|document|"
@@ -116,9 +116,32 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _NAME_PARTICLES = frozenset(
-    "van von der den de del della da di du le la bin bint al el ibn st mc mac and y".split()
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "da",
+        "di",
+        "du",
+        "le",
+        "la",
+        "bin",
+        "bint",
+        "al",
+        "el",
+        "ibn",
+        "st",
+        "mc",
+        "mac",
+        "and",
+        "y",
+    ]
 )
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|\w+-\w+)$")
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'\u2019.-]*|[A-Z]\.|\w+-\w+)$")
 
 MIN_GOOD_WORDS = 5
 LONG_UNIT_WORDS = 40
@@ -250,8 +273,9 @@ def _is_contact_footer(unit: Unit) -> bool:
 
 
 _EDGE_MARKER = re.compile(
-    r"(?:(?<=[.!?\"”’])\s+(?:Advertisement|ADVERTISEMENT|Sponsored|SPONSORED|"
-    r"Story continues below(?: advertisement)?)\s*$)|(?:^(?:Advertisement|ADVERTISEMENT)\s+(?=[A-Z“\"]))"
+    r"(?:(?<=[.!?\"”\u2019])\s+(?:Advertisement|ADVERTISEMENT|Sponsored|SPONSORED|"
+    r"Story continues below(?: advertisement)?)\s*$)|"
+    r"(?:^(?:Advertisement|ADVERTISEMENT)\s+(?=[A-Z“\"]))"
 )
 
 
@@ -264,7 +288,7 @@ def strip_edge_markers(unit: Unit) -> None:
 
 
 def is_junk(unit: Unit) -> bool:
-    bare = unit.text.strip(" .:|>»•*-–—")
+    bare = unit.text.strip(" .:|>»•*-\u2013\u2014")
     if _JUNK_UNIT.match(bare) or _JUNK_PREFIX.match(bare):
         return True
     return len(unit.words) < 30 and bool(_JUNK_CONTAINS.search(unit.text))
@@ -366,7 +390,7 @@ def _remove_embedded(units: list[Unit], captions: set[str]) -> None:
 
 
 def looks_like_names(text: str) -> bool:
-    text = re.sub(r"^the\s+", "", text.strip(" .,:;|-–—"), flags=re.IGNORECASE)
+    text = re.sub(r"^the\s+", "", text.strip(" .,:;|-\u2013\u2014"), flags=re.IGNORECASE)
     tokens = [t for t in re.split(r"[\s,&;/]+", text) if t]
     if not tokens or len(tokens) > 12:
         return False
@@ -383,7 +407,7 @@ def _without_date(text: str) -> tuple[str, dt.datetime | None]:
     value, match = found
     rest = text[: match.start()] + " " + text[match.end() :]
     rest = _DATE_WORDS.sub(" ", rest)
-    return normalize_line(rest.strip(" .,:;|-–—•")), value
+    return normalize_line(rest.strip(" .,:;|-\u2013\u2014•")), value
 
 
 def parse_byline(unit: Unit) -> tuple[list[str], dt.datetime | None] | None:
@@ -393,12 +417,12 @@ def parse_byline(unit: Unit) -> tuple[list[str], dt.datetime | None] | None:
     text = re.split(r"\s+[|•·]\s+", text)[0]
     match = _BYLINE.match(text)
     if match:
-        rest = match["rest"].strip(" .,:;|-–—")
+        rest = match["rest"].strip(" .,:;|-\u2013\u2014")
         if looks_like_names(rest):
             return clean_authors(rest), when
         return None
     # "Jane Doe, Senior Correspondent" / "Jane Doe | Reporter"
-    parts = re.split(r"\s*[,|–—]\s*|\s+-\s+", text, maxsplit=1)
+    parts = re.split(r"\s*[,|\u2013\u2014]\s*|\s+-\s+", text, maxsplit=1)
     if len(parts) == 2 and looks_like_names(parts[0]) and len(parts[0].split()) <= 5:
         role = {w.casefold() for w in _WORD.findall(parts[1])}
         if role and role & ROLE_WORDS and len(role) <= 5:
@@ -466,7 +490,7 @@ def _tail_start(units: list[Unit]) -> int:
     total = sum(good_words)
     seen = 0
     for unit, words in zip(units, good_words, strict=True):
-        bare = unit.text.strip(" .:|>»•*-–—")
+        bare = unit.text.strip(" .:|>»•*-\u2013\u2014")
         if seen >= total * 0.5 and total and _TAIL_STRONG.match(bare):
             return unit.index
         seen += words

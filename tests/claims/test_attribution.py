@@ -2,7 +2,9 @@ from claims.attribution import cue_sentences, sentence_around, speaker_suggestio
 
 
 def test_suggests_the_subject_of_said():
-    assert speaker_suggestions("Mayor Jane Porter said the bridge was safe.") == ["Mayor Jane Porter"]
+    assert speaker_suggestions("Mayor Jane Porter said the bridge was safe.") == [
+        "Mayor Jane Porter"
+    ]
 
 
 def test_suggests_the_name_after_said_in_inverted_order():
@@ -14,7 +16,9 @@ def test_suggests_the_name_after_according_to():
 
 
 def test_suggests_the_subject_of_denied_without_the_article():
-    assert speaker_suggestions("The Ministry of Health denied the report.") == ["Ministry of Health"]
+    assert speaker_suggestions("The Ministry of Health denied the report.") == [
+        "Ministry of Health"
+    ]
 
 
 def test_no_suggestion_for_a_pronoun():

@@ -7,16 +7,25 @@ import pytest
 from claims.models import Claim
 from sources.services import source_ingest
 
-ARTICLE = """Port officials reopen the northern quay after a week of repairs
-
-By Mara Lindqvist
-Published 3 March 2026
-
-The northern quay of the Kelso grain terminal reopened on Monday after a week of repairs, the port authority said in a statement.
-Engineers replaced two damaged cranes and rebuilt a section of the loading ramp, according to the harbour master, Tomas Greer.
-"We are back to full capacity," Greer told reporters at the gate. Shipping agents said the backlog would take ten days to clear.
-The operator of the terminal denied that the repairs had been delayed by a dispute with contractors.
-"""
+# Hard lines (one sentence group each) as an ingested plain-text page has them.
+ARTICLE = "\n".join(
+    [
+        "Port officials reopen the northern quay after a week of repairs",
+        "",
+        "By Mara Lindqvist",
+        "Published 3 March 2026",
+        "",
+        "The northern quay of the Kelso grain terminal reopened on Monday after a week of "
+        "repairs, the port authority said in a statement.",
+        "Engineers replaced two damaged cranes and rebuilt a section of the loading ramp, "
+        "according to the harbour master, Tomas Greer.",
+        '"We are back to full capacity," Greer told reporters at the gate. Shipping agents said '
+        "the backlog would take ten days to clear.",
+        "The operator of the terminal denied that the repairs had been delayed by a dispute "
+        "with contractors.",
+        "",
+    ]
+)
 
 # Select [start, end) of the article's text with a DOM Range over its text
 # nodes, as a mouse drag would, then release the mouse.
@@ -39,8 +48,12 @@ SELECT_JS = """([start, end]) => {
 
 
 @pytest.mark.browser
-def test_analyst_links_a_selection_to_a_new_claim_without_reload(transactional_db, page, login, analyst):
-    source = source_ingest(raw=ARTICLE, content_type="text/plain", outlet_domain="harbourdaily.example").source
+def test_analyst_links_a_selection_to_a_new_claim_without_reload(
+    transactional_db, page, login, analyst
+):
+    source = source_ingest(
+        raw=ARTICLE, content_type="text/plain", outlet_domain="harbourdaily.example"
+    ).source
     exact = "denied that the repairs had been delayed by a dispute with contractors"
     start = source.text.index(exact)
     login(analyst)
@@ -55,7 +68,9 @@ def test_analyst_links_a_selection_to_a_new_claim_without_reload(transactional_d
     assert panel.locator("input[name=start]").input_value() == str(start)
 
     panel.locator("input[name=mode][value=new]").check()
-    panel.locator("textarea[name=new_claim]").fill("The repairs were delayed by a dispute with contractors")
+    panel.locator("textarea[name=new_claim]").fill(
+        "The repairs were delayed by a dispute with contractors"
+    )
     panel.locator("input[name=stance][value=disputes]").check()
     panel.locator("input[name=attributed_to]").fill("The terminal operator")
     panel.get_by_role("button", name="Link passage").click()

@@ -55,7 +55,9 @@ def link(claim, stance: str, *, user=None, speaker: str = "", outlet: str = "a.e
     )
 
 
-def contested(text: str = "The bridge opens in May", *, asserts: int = 1, disputes: int = 1, user=None):
+def contested(
+    text: str = "The bridge opens in May", *, asserts: int = 1, disputes: int = 1, user=None
+):
     claim = services.claim_create(text=text, user=user)
     for i in range(asserts):
         link(claim, Stance.ASSERTS, user=user, speaker=f"Minister {i}", outlet=f"yes{i}.example")
@@ -65,7 +67,16 @@ def contested(text: str = "The bridge opens in May", *, asserts: int = 1, disput
     return claim
 
 
-def post_verdict(client, claim, *, verdict="refuted", rationale="Engineers' schedule.", version=None, htmx=True, where="queue"):
+def post_verdict(
+    client,
+    claim,
+    *,
+    verdict="refuted",
+    rationale="Engineers' schedule.",
+    version=None,
+    htmx=True,
+    where="queue",
+):
     headers = {"HX-Request": "true"} if htmx else {}
     return client.post(
         f"/review/{claim.pk}/verdict/",
@@ -96,7 +107,9 @@ def test_verdict_is_recorded_with_rationale_review_row_and_history(client, edito
     assert claim.reviewed_at is not None
     review = Review.objects.get(claim=claim)
     assert (review.verdict, review.rationale, review.reviewer) == (
-        "refuted", "The engineers' timeline.", editor,
+        "refuted",
+        "The engineers' timeline.",
+        editor,
     )
     latest = claim.history.latest()
     assert latest.verdict == "refuted"
@@ -171,7 +184,11 @@ def test_stale_version_gets_409_and_changes_nothing(editor):
 
     with pytest.raises(ApplicationError) as caught:
         services.claim_review(
-            claim_id=claim.pk, verdict="supported", rationale="x", version=claim.version, user=editor
+            claim_id=claim.pk,
+            verdict="supported",
+            rationale="x",
+            version=claim.version,
+            user=editor,
         )
 
     assert caught.value.status == 409
@@ -186,7 +203,9 @@ def test_stale_version_gets_409_and_changes_nothing(editor):
 def test_stale_version_over_the_api_gets_409(editor_client, editor):
     claim = contested()
     seen = claim.version
-    services.claim_review(claim_id=claim.pk, verdict="mixed", rationale="first", version=seen, user=editor)
+    services.claim_review(
+        claim_id=claim.pk, verdict="mixed", rationale="first", version=seen, user=editor
+    )
 
     response = editor_client.post(
         f"/api/claims/{claim.pk}/review/",
@@ -201,11 +220,16 @@ def test_stale_version_over_the_api_gets_409(editor_client, editor):
     assert Review.objects.filter(claim=claim).count() == 1
 
 
-def test_stale_verdict_form_shows_the_new_state_and_refreshes_the_version(client, editor, django_user_model):
+def test_stale_verdict_form_shows_the_new_state_and_refreshes_the_version(
+    client, editor, django_user_model
+):
     claim = contested()
     other = django_user_model.objects.create_user(username="otheredit", password="pw-otheredit")
     services.claim_review(
-        claim_id=claim.pk, verdict="supported", rationale="Minister's decree.", version=claim.version,
+        claim_id=claim.pk,
+        verdict="supported",
+        rationale="Minister's decree.",
+        version=claim.version,
         user=other,
     )
     client.force_login(editor)
@@ -216,7 +240,8 @@ def test_stale_verdict_form_shows_the_new_state_and_refreshes_the_version(client
     body = response.content.decode()
     assert "Someone else changed this claim" in body
     assert 'data-testid="verdict-conflict"' in body
-    assert "Supported" in body and "Minister&#x27;s decree." in body
+    assert "Supported" in body
+    assert "Minister&#x27;s decree." in body
     assert "otheredit" in body
     assert f'name="version" value="{claim.version + 1}"' in body
     assert "My reasons." in body  # what the editor typed is kept
@@ -238,8 +263,12 @@ def test_stale_verdict_without_javascript_shows_a_full_page(client, editor):
     assert "Edited meanwhile" in body
 
 
-@pytest.mark.skipif(not settings.IS_POSTGRES, reason="row locks need PostgreSQL (SQLite serialises writers)")
-def test_two_editors_reviewing_the_same_version_at_once_one_wins(transactional_db, django_user_model):
+@pytest.mark.skipif(
+    not settings.IS_POSTGRES, reason="row locks need PostgreSQL (SQLite serialises writers)"
+)
+def test_two_editors_reviewing_the_same_version_at_once_one_wins(
+    transactional_db, django_user_model
+):
     first = django_user_model.objects.create_user(username="ed-a", password="x")
     second = django_user_model.objects.create_user(username="ed-b", password="x")
     claim = contested()
@@ -251,8 +280,11 @@ def test_two_editors_reviewing_the_same_version_at_once_one_wins(transactional_d
         try:
             barrier.wait()
             services.claim_review(
-                claim_id=claim.pk, verdict=verdict, rationale=f"by {user.username}",
-                version=seen, user=user,
+                claim_id=claim.pk,
+                verdict=verdict,
+                rationale=f"by {user.username}",
+                version=seen,
+                user=user,
             )
             outcomes[user.username] = "ok"
         except ApplicationError as exc:
@@ -315,7 +347,13 @@ def test_reviewed_claim_leaves_the_queue_and_returns_with_new_evidence(editor):
 
 def test_queue_page_shows_both_sides_with_quotes_speakers_outlets_and_dates(client, editor):
     claim = services.claim_create(text="The bridge opens in May", user=None)
-    link(claim, Stance.ASSERTS, speaker="Minister Ada", outlet="first.example", published="2026-02-01T09:00:00+00:00")
+    link(
+        claim,
+        Stance.ASSERTS,
+        speaker="Minister Ada",
+        outlet="first.example",
+        published="2026-02-01T09:00:00+00:00",
+    )
     link(claim, Stance.ASSERTS, speaker="Minister Ada", outlet="second.example")
     link(claim, Stance.DISPUTES, speaker="Engineer Bo", outlet="first.example")
     link(claim, Stance.MENTIONS, outlet="third.example")
@@ -325,11 +363,15 @@ def test_queue_page_shows_both_sides_with_quotes_speakers_outlets_and_dates(clie
 
     assert response.status_code == 200
     body = response.content.decode()
-    asserts = body[body.index('data-testid="side-asserts"'):body.index('data-testid="side-disputes"')]
-    disputes = body[body.index('data-testid="side-disputes"'):]
-    assert ASSERTING in asserts and DISPUTING not in asserts
+    asserts = body[
+        body.index('data-testid="side-asserts"') : body.index('data-testid="side-disputes"')
+    ]
+    disputes = body[body.index('data-testid="side-disputes"') :]
+    assert ASSERTING in asserts
+    assert DISPUTING not in asserts
     assert DISPUTING in disputes
-    assert "Minister Ada" in asserts and "Engineer Bo" in disputes
+    assert "Minister Ada" in asserts
+    assert "Engineer Bo" in disputes
     assert "1 Feb 2026" in asserts
     assert re.search(r'data-testid="outlets-asserts">2<', body)
     assert re.search(r'data-testid="speakers-asserts">1<', body)
@@ -406,11 +448,20 @@ def _is_iso_date(value: str) -> bool:
 
 def test_claimreview_has_the_fields_google_fact_check_markup_requires(viewer_client, editor):
     claim = services.claim_create(text="The bridge opens in May", user=None)
-    link(claim, Stance.ASSERTS, speaker="Minister Ada", outlet="first.example", published="2026-02-01T09:00:00+00:00")
+    link(
+        claim,
+        Stance.ASSERTS,
+        speaker="Minister Ada",
+        outlet="first.example",
+        published="2026-02-01T09:00:00+00:00",
+    )
     link(claim, Stance.DISPUTES, speaker="Engineer Bo", outlet="second.example")
     claim.refresh_from_db()
     services.claim_review(
-        claim_id=claim.pk, verdict="refuted", rationale="The engineers' schedule.", version=claim.version,
+        claim_id=claim.pk,
+        verdict="refuted",
+        rationale="The engineers' schedule.",
+        version=claim.version,
         user=editor,
     )
 
@@ -421,15 +472,18 @@ def test_claimreview_has_the_fields_google_fact_check_markup_requires(viewer_cli
     assert data["@context"] in {"https://schema.org", "http://schema.org", "https://schema.org/"}
     assert data["@type"] == "ClaimReview"
     assert data["claimReviewed"] == "The bridge opens in May"
-    assert data["url"].startswith("http") and data["url"].rstrip("/").endswith(f"/claims/{claim.pk}")
+    assert data["url"].startswith("http")
+    assert data["url"].rstrip("/").endswith(f"/claims/{claim.pk}")
     assert _is_iso_date(data["datePublished"])
-    assert data["author"]["@type"] == "Organization" and data["author"]["name"]
+    assert data["author"]["@type"] == "Organization"
+    assert data["author"]["name"]
 
     rating = data["reviewRating"]
     assert rating["@type"] == "Rating"
     assert rating["alternateName"] == "Refuted"
     value, best, worst = (float(rating[k]) for k in ("ratingValue", "bestRating", "worstRating"))
-    assert worst <= value <= best and worst < best
+    assert worst <= value <= best
+    assert worst < best
     assert value == worst  # refuted is the worst rating
 
     item = data["itemReviewed"]
@@ -446,10 +500,14 @@ def test_claimreview_has_the_fields_google_fact_check_markup_requires(viewer_cli
 )
 def test_claimreview_rating_value_follows_the_verdict(viewer_client, editor, verdict, expected):
     claim = contested()
-    services.claim_review(claim_id=claim.pk, verdict=verdict, rationale="r", version=claim.version, user=editor)
+    services.claim_review(
+        claim_id=claim.pk, verdict=verdict, rationale="r", version=claim.version, user=editor
+    )
 
     rating = viewer_client.get(f"/api/claims/{claim.pk}/claimreview/").json()["reviewRating"]
 
     value, best, worst = (float(rating[k]) for k in ("ratingValue", "bestRating", "worstRating"))
-    assert {"best": value == best, "worst": value == worst, "between": worst < value < best}[expected]
+    assert {"best": value == best, "worst": value == worst, "between": worst < value < best}[
+        expected
+    ]
     assert rating["alternateName"] == Verdict(verdict).label

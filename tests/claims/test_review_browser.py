@@ -16,7 +16,12 @@ def _contested_claim() -> Claim:
     claim = services.claim_create(text="The ferry will run all winter", user=None)
     sides = (
         ("asserts", "the ferry will run all winter", "Captain Ines Roy", "coastnews.example"),
-        ("disputes", "the ferry will stop in December", "Union steward Ali Park", "harbour.example"),
+        (
+            "disputes",
+            "the ferry will stop in December",
+            "Union steward Ali Park",
+            "harbour.example",
+        ),
     )
     for stance, exact, speaker, outlet in sides:
         source = source_ingest(
@@ -25,8 +30,12 @@ def _contested_claim() -> Claim:
             outlet_domain=outlet,
         ).source
         services.evidence_link(
-            claim_id=claim.pk, source_id=source.pk, stance=stance, exact=exact,
-            attributed_to=speaker, user=None,
+            claim_id=claim.pk,
+            source_id=source.pk,
+            stance=stance,
+            exact=exact,
+            attributed_to=speaker,
+            user=None,
         )
     claim.refresh_from_db()
     return claim
@@ -47,7 +56,8 @@ def test_editor_records_a_verdict_from_the_queue(page, login, editor):
     expect(disputes).to_contain_text("Union steward Ali Park")
     # Side by side: the two columns share a row.
     a_box, d_box = asserts.bounding_box(), disputes.bounding_box()
-    assert abs(a_box["y"] - d_box["y"]) < 5 and d_box["x"] > a_box["x"] + a_box["width"] - 1
+    assert abs(a_box["y"] - d_box["y"]) < 5
+    assert d_box["x"] > a_box["x"] + a_box["width"] - 1
 
     card.get_by_test_id("verdict-select").select_option("refuted")
     card.get_by_test_id("verdict-rationale").fill("The operator's own timetable ends in December.")
@@ -66,7 +76,9 @@ def test_editor_records_a_verdict_from_the_queue(page, login, editor):
 
     page.goto(f"/claims/{claim.pk}/")
     expect(page.get_by_test_id("verdict-card")).to_contain_text("Refuted")
-    expect(page.get_by_test_id("verdict-card")).to_contain_text("The operator's own timetable ends in December.")
+    expect(page.get_by_test_id("verdict-card")).to_contain_text(
+        "The operator's own timetable ends in December."
+    )
 
 
 def test_a_stale_verdict_shows_the_new_state(page, login, editor):
@@ -78,8 +90,11 @@ def test_a_stale_verdict_shows_the_new_state(page, login, editor):
 
     # Meanwhile another editor gives a verdict.
     services.claim_review(
-        claim_id=claim.pk, verdict="supported", rationale="The captain's word.",
-        version=claim.version, user=editor,
+        claim_id=claim.pk,
+        verdict="supported",
+        rationale="The captain's word.",
+        version=claim.version,
+        user=editor,
     )
     card.get_by_test_id("verdict-select").select_option("refuted")
     card.get_by_test_id("verdict-rationale").fill("My own reading.")

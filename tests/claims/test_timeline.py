@@ -38,7 +38,8 @@ def test_stances_are_on_separate_rows():
     day = dt.date(2024, 1, 1)
     points = [TimelinePoint(s, day, s) for s in ("asserts", "disputes", "mentions")]
     ys = [float(d.get("cy")) for d in _dots(_svg(points))]
-    assert ys == sorted(ys) and len(set(ys)) == 3
+    assert ys == sorted(ys)
+    assert len(set(ys)) == 3
 
 
 def test_later_dates_are_further_right():
@@ -82,7 +83,8 @@ def test_axis_labels_span_first_to_last_date():
         TimelinePoint("asserts", dt.date(2024, 1, 31), "b"),
     ]
     labels = [t.text for t in _svg(points).findall(f".//{SVG}text[@class='tick']")]
-    assert labels[0] == "1 Jan 2024" and labels[-1] == "31 Jan 2024"
+    assert labels[0] == "1 Jan 2024"
+    assert labels[-1] == "31 Jan 2024"
 
 
 def test_each_dot_has_an_accessible_title_escaped():

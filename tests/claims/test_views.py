@@ -17,23 +17,39 @@ from sources.services import source_ingest
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE = """Port officials reopen the northern quay after a week of repairs
+# Hard lines (one sentence group each) as an ingested plain-text page has them.
+ARTICLE = "\n".join(
+    [
+        "Port officials reopen the northern quay after a week of repairs",
+        "",
+        "By Mara Lindqvist",
+        "Published 3 March 2026",
+        "",
+        "The northern quay of the Kelso grain terminal reopened on Monday after a week of "
+        "repairs, the port authority said in a statement.",
+        "Engineers replaced two damaged cranes and rebuilt a section of the loading ramp, "
+        "according to the harbour master, Tomas Greer.",
+        '"We are back to full capacity," Greer told reporters at the gate. Shipping agents said '
+        "the backlog would take ten days to clear.",
+        "The operator of the terminal denied that the repairs had been delayed by a dispute "
+        "with contractors.",
+        "",
+    ]
+)
 
-By Mara Lindqvist
-Published 3 March 2026
-
-The northern quay of the Kelso grain terminal reopened on Monday after a week of repairs, the port authority said in a statement.
-Engineers replaced two damaged cranes and rebuilt a section of the loading ramp, according to the harbour master, Tomas Greer.
-"We are back to full capacity," Greer told reporters at the gate. Shipping agents said the backlog would take ten days to clear.
-The operator of the terminal denied that the repairs had been delayed by a dispute with contractors.
-"""
-
-SCRIPT_ARTICLE = """Council site defaced
-
-The attacker hid a <script>alert("x")</script> snippet in a comment on the council website, investigators said on Tuesday, and the page showed it to every visitor for two days.
-
-The council denied that any personal data had been taken from the server during the attack, according to Mayor Jane Porter.
-"""
+SCRIPT_ARTICLE = "\n".join(
+    [
+        "Council site defaced",
+        "",
+        'The attacker hid a <script>alert("x")</script> snippet in a comment on the council '
+        "website, investigators said on Tuesday, and the page showed it to every visitor for "
+        "two days.",
+        "",
+        "The council denied that any personal data had been taken from the server during the "
+        "attack, according to Mayor Jane Porter.",
+        "",
+    ]
+)
 
 
 def _source(raw: str = ARTICLE, *, n: int = 0, outlet: str = "harbourdaily.example", **kwargs):
@@ -45,8 +61,13 @@ def _source(raw: str = ARTICLE, *, n: int = 0, outlet: str = "harbourdaily.examp
 
 def _link(claim, source, exact, stance="asserts", user=None, **kwargs) -> Evidence:
     return evidence_link(
-        claim_id=claim.pk, source_id=source.pk, stance=stance, exact=exact,
-        start=source.text.index(exact), user=user, **kwargs,
+        claim_id=claim.pk,
+        source_id=source.pk,
+        stance=stance,
+        exact=exact,
+        start=source.text.index(exact),
+        user=user,
+        **kwargs,
     )
 
 
@@ -93,7 +114,9 @@ def test_nested_highlights_each_wrap_exactly_their_quote():
 
 
 def test_identical_spans_nest_both_marks():
-    html = highlighted_text("one two", [Highlight(0, 3, 1, "asserts", ""), Highlight(0, 3, 2, "mentions", "")])
+    html = highlighted_text(
+        "one two", [Highlight(0, 3, 1, "asserts", ""), Highlight(0, 3, 2, "mentions", "")]
+    )
     assert _marks(html, 1)[0].text_content() == _marks(html, 2)[0].text_content() == "one"
 
 
@@ -140,7 +163,9 @@ def test_reader_shows_the_source_metadata(analyst_web):
     source = _source(url="https://harbourdaily.example/quay")
     tree = _tree(analyst_web.get(reverse("source-detail", args=[source.pk])))
     meta = tree.xpath("//*[@data-testid='source-meta']")[0].text_content()
-    assert "Mara Lindqvist" in meta and "3 Mar 2026" in meta and "harbourdaily.example" in meta
+    assert "Mara Lindqvist" in meta
+    assert "3 Mar 2026" in meta
+    assert "harbourdaily.example" in meta
     assert tree.xpath("//h1")[0].text_content() == source.title
 
 
@@ -154,7 +179,13 @@ def test_article_text_content_equals_the_source_text(analyst_web, analyst):
 def test_highlights_wrap_exactly_the_quote_with_evidence_and_stance(analyst_web, analyst):
     source = _source()
     first = _link(_claim(), source, "reopened on Monday", "asserts", user=analyst)
-    second = _link(_claim("The repairs were delayed"), source, "denied that the repairs had been delayed", "disputes", user=analyst)
+    second = _link(
+        _claim("The repairs were delayed"),
+        source,
+        "denied that the repairs had been delayed",
+        "disputes",
+        user=analyst,
+    )
     article = _article(analyst_web.get(reverse("source-detail", args=[source.pk])))
     for evidence in (first, second):
         marks = article.xpath(f".//*[@data-evidence='{evidence.pk}']")
@@ -191,7 +222,8 @@ def test_cue_sentences_are_marked_quietly(analyst_web):
     source = _source()
     article = _article(analyst_web.get(reverse("source-detail", args=[source.pk])))
     cues = [c.text_content() for c in article.xpath(".//span[@class='cue']")]
-    assert "The operator of the terminal denied that the repairs had been delayed by a dispute with contractors." in cues
+    denial = source.text[source.text.index("The operator") :].strip()
+    assert denial in cues
     assert all("said" in c or "told" in c or "according to" in c or "denied" in c for c in cues)
 
 
@@ -217,11 +249,18 @@ def test_unlinking_an_orphan_from_the_reader_removes_it(analyst_web, analyst):
     )
     assert response.status_code == 200
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
-    assert "replaced two damaged cranes" not in _tree(response).get_element_by_id("reader-evidence").text_content()
+    assert (
+        "replaced two damaged cranes"
+        not in _tree(response).get_element_by_id("reader-evidence").text_content()
+    )
 
 
 def test_raw_toggle_shows_the_raw_input_escaped(analyst_web):
-    raw = "<html><head><title>T</title></head><body><article><h1>Head</h1><p>Para one is long enough to be kept by the extractor, said Anna Berg on Monday.</p><p>Second <b>bold</b> para.</p></article></body></html>"
+    raw = (
+        "<html><head><title>T</title></head><body><article><h1>Head</h1>"
+        "<p>Para one is long enough to be kept by the extractor, said Anna Berg on Monday.</p>"
+        "<p>Second <b>bold</b> para.</p></article></body></html>"
+    )
     source = source_ingest(raw=raw, content_type="text/html").source
     page = analyst_web.get(reverse("source-detail", args=[source.pk])).content.decode()
     assert reverse("ui-reader-raw", args=[source.pk]) in page
@@ -252,7 +291,13 @@ def test_viewer_cannot_link(viewer_web):
     exact = "reopened on Monday"
     response = viewer_web.post(
         reverse("ui-reader-link", args=[source.pk]),
-        {"exact": exact, "start": source.text.index(exact), "stance": "asserts", "mode": "existing", "claim": claim.pk},
+        {
+            "exact": exact,
+            "start": source.text.index(exact),
+            "stance": "asserts",
+            "mode": "existing",
+            "claim": claim.pk,
+        },
     )
     assert response.status_code == 403
     assert not Evidence.objects.exists()
@@ -264,12 +309,22 @@ def test_analyst_links_a_passage_and_gets_the_new_highlight(analyst_web):
     exact = "reopened on Monday"
     response = analyst_web.post(
         reverse("ui-reader-link", args=[source.pk]),
-        {"exact": exact, "start": source.text.index(exact), "stance": "asserts", "mode": "existing",
-         "claim": claim.pk, "attributed_to": "the port authority"},
+        {
+            "exact": exact,
+            "start": source.text.index(exact),
+            "stance": "asserts",
+            "mode": "existing",
+            "claim": claim.pk,
+            "attributed_to": "the port authority",
+        },
     )
     assert response.status_code == 200
     evidence = Evidence.objects.get()
-    assert (evidence.claim, evidence.stance, evidence.attributed_to) == (claim, "asserts", "the port authority")
+    assert (evidence.claim, evidence.stance, evidence.attributed_to) == (
+        claim,
+        "asserts",
+        "the port authority",
+    )
     article = _tree(response).get_element_by_id("article")
     assert article.get("hx-swap-oob") == "true"
     assert article.xpath(f".//*[@data-evidence='{evidence.pk}']")[0].text_content() == exact
@@ -280,8 +335,14 @@ def test_analyst_links_a_passage_to_a_new_claim(analyst_web, analyst):
     exact = "denied that the repairs had been delayed"
     response = analyst_web.post(
         reverse("ui-reader-link", args=[source.pk]),
-        {"exact": exact, "start": source.text.index(exact), "stance": "disputes", "mode": "new",
-         "new_claim": "Repairs were delayed by a contractor dispute", "attributed_to": "the operator"},
+        {
+            "exact": exact,
+            "start": source.text.index(exact),
+            "stance": "disputes",
+            "mode": "new",
+            "new_claim": "Repairs were delayed by a contractor dispute",
+            "attributed_to": "the operator",
+        },
     )
     assert response.status_code == 200
     claim = Claim.objects.get()
@@ -295,12 +356,17 @@ def test_quote_not_found_is_shown_clearly_in_the_panel(analyst_web):
     claim = _claim()
     response = analyst_web.post(
         reverse("ui-reader-link", args=[source.pk]),
-        {"exact": "words the article never says", "stance": "asserts", "mode": "existing", "claim": claim.pk},
+        {
+            "exact": "words the article never says",
+            "stance": "asserts",
+            "mode": "existing",
+            "claim": claim.pk,
+        },
     )
     assert response.status_code == 400
     assert response["X-Show-Error"] == "1"
     errors = _tree(response).xpath("//*[@role='alert']")[0].text_content()
-    assert "not" in errors.lower() and "found" in errors.lower() or "does not occur" in errors
+    assert "The quote does not occur in the source text." in errors
     assert not Evidence.objects.exists()
 
 
@@ -308,7 +374,12 @@ def test_a_failed_link_leaves_no_new_claim_behind(analyst_web):
     source = _source()
     response = analyst_web.post(
         reverse("ui-reader-link", args=[source.pk]),
-        {"exact": "words the article never says", "stance": "asserts", "mode": "new", "new_claim": "Something new"},
+        {
+            "exact": "words the article never says",
+            "stance": "asserts",
+            "mode": "new",
+            "new_claim": "Something new",
+        },
     )
     assert response.status_code == 400
     assert not Claim.objects.exists()
@@ -331,8 +402,13 @@ def test_linking_the_same_passage_twice_says_so(analyst_web, analyst):
     _link(claim, source, "reopened on Monday", user=analyst)
     response = analyst_web.post(
         reverse("ui-reader-link", args=[source.pk]),
-        {"exact": "reopened on Monday", "start": source.text.index("reopened on Monday"),
-         "stance": "mentions", "mode": "existing", "claim": claim.pk},
+        {
+            "exact": "reopened on Monday",
+            "start": source.text.index("reopened on Monday"),
+            "stance": "mentions",
+            "mode": "existing",
+            "claim": claim.pk,
+        },
     )
     assert response.status_code == 400
     assert "already linked" in response.content.decode()
@@ -341,7 +417,9 @@ def test_linking_the_same_passage_twice_says_so(analyst_web, analyst):
 def test_selecting_again_moves_an_orphaned_link(analyst_web, analyst):
     source = _source()
     claim = _claim("Cranes replaced")
-    old = _link(claim, source, "replaced two damaged cranes", "asserts", user=analyst, attributed_to="Greer")
+    old = _link(
+        claim, source, "replaced two damaged cranes", "asserts", user=analyst, attributed_to="Greer"
+    )
     Excerpt.objects.filter(pk=old.excerpt_id).update(anchor_state="orphaned")
     exact = "two damaged cranes"
     start = source.text.index(exact)
@@ -354,8 +432,15 @@ def test_selecting_again_moves_an_orphaned_link(analyst_web, analyst):
     assert tree.xpath("//input[@name='claim']")[0].get("value") == str(claim.pk)
     response = analyst_web.post(
         reverse("ui-reader-link", args=[source.pk]),
-        {"exact": exact, "start": start, "stance": "asserts", "mode": "existing", "claim": claim.pk,
-         "replaces": old.pk, "attributed_to": "Greer"},
+        {
+            "exact": exact,
+            "start": start,
+            "stance": "asserts",
+            "mode": "existing",
+            "claim": claim.pk,
+            "replaces": old.pk,
+            "attributed_to": "Greer",
+        },
     )
     assert response.status_code == 200
     assert list(claim.evidence.values_list("excerpt__exact", flat=True)) == [exact]
@@ -366,7 +451,8 @@ def test_panel_offers_the_passage_and_speaker_suggestions(analyst_web):
     exact = "We are back to full capacity"
     start = source.text.index(exact)
     response = analyst_web.get(
-        reverse("ui-reader-panel", args=[source.pk]), {"start": start - 1, "end": start + len(exact) + 1}
+        reverse("ui-reader-panel", args=[source.pk]),
+        {"start": start - 1, "end": start + len(exact) + 1},
     )
     tree = _tree(response)
     assert tree.xpath("//input[@name='exact']")[0].get("value") == '"' + exact + ","
@@ -388,7 +474,9 @@ def test_panel_trims_spaces_around_the_selection(analyst_web):
 
 def test_panel_refuses_a_selection_outside_the_text(analyst_web):
     source = _source()
-    response = analyst_web.get(reverse("ui-reader-panel", args=[source.pk]), {"start": 5, "end": 10**6})
+    response = analyst_web.get(
+        reverse("ui-reader-panel", args=[source.pk]), {"start": 5, "end": 10**6}
+    )
     assert response.status_code == 400
     assert "not inside" in response.content.decode()
 
@@ -403,7 +491,9 @@ def test_claim_search_finds_claims_as_you_type(analyst_web):
 
 def test_similar_claims_are_offered_before_creating_one(analyst_web):
     existing = _claim("The northern quay reopened after repairs")
-    response = analyst_web.get(reverse("ui-claim-similar"), {"new_claim": "northern quay reopened after the repairs"})
+    response = analyst_web.get(
+        reverse("ui-claim-similar"), {"new_claim": "northern quay reopened after the repairs"}
+    )
     buttons = _tree(response).xpath("//button[@data-pick-claim]")
     assert [b.get("data-pick-claim") for b in buttons] == [str(existing.pk)]
     assert "use this one instead" in buttons[0].text_content()
@@ -425,8 +515,8 @@ def test_claim_list_shows_badges_and_stance_counts(analyst_web, analyst):
     tree = _tree(analyst_web.get(reverse("claim-list")))
     row = tree.xpath(f"//tr[@data-claim='{claim.pk}']")[0]
     text = " ".join(row.text_content().split())
-    assert "contested" in text and "Unreviewed" in text
-    assert "1 asserts" in text and "1 disputes" in text and "0 mentions" in text
+    for expected in ("contested", "Unreviewed", "1 asserts", "1 disputes", "0 mentions"):
+        assert expected in text
 
 
 def test_claim_list_contested_filter(analyst_web, analyst):
@@ -441,7 +531,13 @@ def test_claim_list_contested_filter(analyst_web, analyst):
 def test_claim_list_search_verdict_and_tag_filters(analyst_web, editor):
     tagged = claim_create(text="Grain prices rose in March", tags=["economy"], user=None)
     other = _claim("The quay reopened")
-    claim_review(claim_id=other.pk, verdict="supported", rationale="Seen.", version=other.version, user=editor)
+    claim_review(
+        claim_id=other.pk,
+        verdict="supported",
+        rationale="Seen.",
+        version=other.version,
+        user=editor,
+    )
 
     def ids(**params):
         tree = _tree(analyst_web.get(reverse("claim-list"), params))
@@ -455,7 +551,8 @@ def test_claim_list_search_verdict_and_tag_filters(analyst_web, editor):
 def test_claim_list_answers_htmx_with_rows_only(analyst_web):
     _claim()
     response = analyst_web.get(reverse("claim-list"), HTTP_HX_REQUEST="true")
-    assert b"<html" not in response.content and b"data-claim=" in response.content
+    assert b"<html" not in response.content
+    assert b"data-claim=" in response.content
 
 
 # --- claim page -----------------------------------------------------------------------
@@ -464,7 +561,11 @@ def test_claim_list_answers_htmx_with_rows_only(analyst_web):
 def test_claim_page_groups_evidence_by_stance(analyst_web, analyst):
     claim = _contested_claim(analyst)
     tree = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk])))
-    for stance, expected in (("asserts", ["a week of repairs"]), ("disputes", ["denied that the repairs had been delayed"]), ("mentions", [])):
+    for stance, expected in (
+        ("asserts", ["a week of repairs"]),
+        ("disputes", ["denied that the repairs had been delayed"]),
+        ("mentions", []),
+    ):
         column = tree.xpath(f"//*[@data-stance-column='{stance}']")[0]
         quotes = [q.text_content() for q in column.xpath(".//*[@class='exact']")]
         assert quotes == expected
@@ -473,12 +574,15 @@ def test_claim_page_groups_evidence_by_stance(analyst_web, analyst):
 def test_claim_page_shows_quote_in_context_with_source(analyst_web, analyst):
     source = _source()
     claim = _claim()
-    evidence = _link(claim, source, "reopened on Monday", user=analyst, attributed_to="Port authority")
+    evidence = _link(
+        claim, source, "reopened on Monday", user=analyst, attributed_to="Port authority"
+    )
     tree = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk])))
     item = tree.xpath(f"//*[@data-evidence-item='{evidence.pk}']")[0]
     text = item.text_content()
-    assert evidence.excerpt.prefix.strip() in text and evidence.excerpt.suffix.strip() in text
-    assert "Port authority" in text and "harbourdaily.example" in text and "3 Mar 2026" in text
+    context = (evidence.excerpt.prefix.strip(), evidence.excerpt.suffix.strip())
+    for expected in (*context, "Port authority", "harbourdaily.example", "3 Mar 2026"):
+        assert expected in text
     link = item.xpath(".//a[@class='source-link']")[0]
     assert link.get("href") == reverse("source-detail", args=[source.pk]) + f"#ev-{evidence.pk}"
 
@@ -503,7 +607,11 @@ def test_claim_page_counts_distinct_outlets_and_speakers(analyst_web, analyst):
 
 def test_claim_page_draws_the_timeline(analyst_web, analyst):
     claim = _contested_claim(analyst)
-    undated = source_ingest(raw="Nothing dated here. The terminal operator denied the repairs were late, a spokesman said on the radio.", content_type="text/plain").source
+    undated = source_ingest(
+        raw="Nothing dated here. The terminal operator denied the repairs were late, "
+        "a spokesman said on the radio.",
+        content_type="text/plain",
+    ).source
     _link(claim, undated, "denied the repairs were late", "disputes", user=analyst)
     tree = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk])))
     timeline = tree.xpath("//*[@data-testid='timeline']")[0]
@@ -515,7 +623,9 @@ def test_claim_page_draws_the_timeline(analyst_web, analyst):
 def test_analyst_changes_the_stance(analyst_web, analyst):
     claim = _claim()
     evidence = _link(claim, _source(), "reopened on Monday", user=analyst)
-    response = analyst_web.post(reverse("ui-evidence-edit", args=[evidence.pk]), {"stance": "mentions", "claim": claim.pk})
+    response = analyst_web.post(
+        reverse("ui-evidence-edit", args=[evidence.pk]), {"stance": "mentions", "claim": claim.pk}
+    )
     assert response.status_code == 200
     evidence.refresh_from_db()
     assert evidence.stance == "mentions"
@@ -526,7 +636,9 @@ def test_analyst_changes_the_stance(analyst_web, analyst):
 def test_analyst_unlinks_from_the_claim_page(analyst_web, analyst):
     claim = _claim()
     evidence = _link(claim, _source(), "reopened on Monday", user=analyst)
-    response = analyst_web.post(reverse("ui-evidence-unlink", args=[evidence.pk]), {"claim": claim.pk})
+    response = analyst_web.post(
+        reverse("ui-evidence-unlink", args=[evidence.pk]), {"claim": claim.pk}
+    )
     assert response.status_code == 200
     assert not Evidence.objects.exists()
     assert not _tree(response).xpath("//*[@data-evidence-item]")
@@ -534,7 +646,12 @@ def test_analyst_unlinks_from_the_claim_page(analyst_web, analyst):
 
 def test_viewer_cannot_change_evidence(viewer_web, analyst):
     evidence = _link(_claim(), _source(), "reopened on Monday", user=analyst)
-    assert viewer_web.post(reverse("ui-evidence-edit", args=[evidence.pk]), {"stance": "mentions"}).status_code == 403
+    assert (
+        viewer_web.post(
+            reverse("ui-evidence-edit", args=[evidence.pk]), {"stance": "mentions"}
+        ).status_code
+        == 403
+    )
     assert viewer_web.post(reverse("ui-evidence-unlink", args=[evidence.pk])).status_code == 403
     evidence.refresh_from_db()
     assert evidence.stance == "asserts"
@@ -550,15 +667,24 @@ def test_viewer_sees_no_evidence_controls(viewer_web, analyst):
 def test_claim_page_shows_history(analyst_web, analyst):
     claim = _claim(user=analyst)
     _link(claim, _source(), "reopened on Monday", user=analyst)
-    history = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk]))).xpath("//*[@data-testid='history']")[0]
+    history = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk]))).xpath(
+        "//*[@data-testid='history']"
+    )[0]
     text = " ".join(history.text_content().split())
-    assert "created the claim" in text and "linked evidence" in text
+    assert "created the claim" in text
+    assert "linked evidence" in text
 
 
 def test_reviewed_claim_shows_verdict_and_embeds_claimreview(analyst_web, analyst, editor):
     claim = _claim("The quay </script><script>alert(1)</script> reopened")
     _link(claim, _source(), "reopened on Monday", user=analyst)
-    claim_review(claim_id=claim.pk, verdict="supported", rationale="Two outlets agree.", version=claim.version, user=editor)
+    claim_review(
+        claim_id=claim.pk,
+        verdict="supported",
+        rationale="Two outlets agree.",
+        version=claim.version,
+        user=editor,
+    )
     response = analyst_web.get(reverse("claim-detail", args=[claim.pk]))
     body = response.content.decode()
     assert "<script>alert(1)" not in body
@@ -566,9 +692,11 @@ def test_reviewed_claim_shows_verdict_and_embeds_claimreview(analyst_web, analys
     scripts = tree.xpath("//script[@type='application/ld+json']")
     assert len(scripts) == 1
     data = json.loads(scripts[0].text)
-    assert data["@type"] == "ClaimReview" and data["claimReviewed"] == claim.text
+    assert data["@type"] == "ClaimReview"
+    assert data["claimReviewed"] == claim.text
     verdict = " ".join(tree.xpath("//*[@data-testid='verdict-card']")[0].text_content().split())
-    assert "Supported" in verdict and "editor1" in verdict and "Two outlets agree." in verdict
+    for expected in ("Supported", "editor1", "Two outlets agree."):
+        assert expected in verdict
 
 
 def test_unreviewed_claim_has_no_claimreview(analyst_web):
@@ -587,16 +715,30 @@ def test_editor_gets_the_verdict_form(client, editor):
 # --- find more evidence -----------------------------------------------------------------
 
 
-OTHER_ARTICLE = """Harbour strike ends
-
-Dockers at Leith returned to work on Friday after a three-day strike over pay, the union said in a statement to members.
-
-Separately, a spokesman for the Kelso terminal confirmed that the northern quay reopened after repairs to two cranes on Monday.
-"""
+FOUND_SENTENCE = (
+    "Separately, a spokesman for the Kelso terminal confirmed that the northern quay reopened "
+    "after repairs to two cranes on Monday."
+)
+OTHER_ARTICLE = "\n".join(
+    [
+        "Harbour strike ends",
+        "",
+        "Dockers at Leith returned to work on Friday after a three-day strike over pay, the "
+        "union said in a statement to members.",
+        "",
+        FOUND_SENTENCE,
+        "",
+    ]
+)
 
 
 def test_significant_words_drop_stopwords_and_keep_the_longest():
-    assert significant_words("The northern quay was reopened after the repairs") == ["northern", "quay", "reopened", "repairs"]
+    assert significant_words("The northern quay was reopened after the repairs") == [
+        "northern",
+        "quay",
+        "reopened",
+        "repairs",
+    ]
 
 
 def test_find_more_evidence_finds_a_passage_in_another_source(analyst_web, analyst):
@@ -606,8 +748,11 @@ def test_find_more_evidence_finds_a_passage_in_another_source(analyst_web, analy
     response = analyst_web.get(reverse("ui-claim-find", args=[claim.pk]))
     assert response.status_code == 200
     passages = _tree(response).xpath("//li[contains(@class, 'passage')]")
-    found = {(int(p.get("data-source")), p.xpath(".//input[@name='exact']")[0].get("value")) for p in passages}
-    sentence = "Separately, a spokesman for the Kelso terminal confirmed that the northern quay reopened after repairs to two cranes on Monday."
+    found = {
+        (int(p.get("data-source")), p.xpath(".//input[@name='exact']")[0].get("value"))
+        for p in passages
+    }
+    sentence = FOUND_SENTENCE
     assert (other.pk, sentence) in found
     hit_words = {b.text.lower() for b in _tree(response).xpath("//b[@class='hit']")}
     assert {"northern", "quay", "reopened", "repairs"} <= hit_words
@@ -617,7 +762,11 @@ def test_find_more_evidence_links_a_passage_in_one_step(analyst_web, analyst):
     claim = _claim("The northern quay reopened after repairs")
     other = _source(OTHER_ARTICLE, outlet="leithnews.example")
     response = analyst_web.get(reverse("ui-claim-find", args=[claim.pk]))
-    passage = next(p for p in _tree(response).xpath("//li[contains(@class, 'passage')]") if p.get("data-source") == str(other.pk))
+    passage = next(
+        p
+        for p in _tree(response).xpath("//li[contains(@class, 'passage')]")
+        if p.get("data-source") == str(other.pk)
+    )
     fields = {i.get("name"): i.get("value") for i in passage.xpath(".//form//input")}
     fields["stance"] = "asserts"
     linked = analyst_web.post(reverse("ui-claim-link", args=[claim.pk]), fields)
@@ -634,7 +783,7 @@ def test_find_more_evidence_links_a_passage_in_one_step(analyst_web, analyst):
 def test_find_more_skips_passages_already_linked(analyst_web, analyst):
     claim = _claim("The northern quay reopened after repairs")
     other = _source(OTHER_ARTICLE, outlet="leithnews.example")
-    sentence = "Separately, a spokesman for the Kelso terminal confirmed that the northern quay reopened after repairs to two cranes on Monday."
+    sentence = FOUND_SENTENCE
     _link(claim, other, sentence, user=analyst)
     response = analyst_web.get(reverse("ui-claim-find", args=[claim.pk]))
     exacts = [i.get("value") for i in _tree(response).xpath("//input[@name='exact']")]
@@ -646,11 +795,16 @@ def test_find_more_link_error_is_shown_next_to_the_passage(analyst_web):
     other = _source(OTHER_ARTICLE)
     response = analyst_web.post(
         reverse("ui-claim-link", args=[claim.pk]),
-        {"source": other.pk, "exact": "not in the text at all", "stance": "asserts", "slot": "passage-3"},
+        {
+            "source": other.pk,
+            "exact": "not in the text at all",
+            "stance": "asserts",
+            "slot": "passage-3",
+        },
     )
     assert response.status_code == 400
     assert response["HX-Retarget"] == "#passage-3 .passage-errors"
-    assert "role=\"alert\"" in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
 
 
 def test_viewer_cannot_link_a_found_passage(viewer_web):
@@ -680,20 +834,42 @@ def test_reader_query_count_is_flat(analyst_web, analyst, django_assert_max_num_
         claim = _claim(f"Claim number {i}")
         word = words[i]
         start = source.text.index(word)
-        evidence_link(claim_id=claim.pk, source_id=source.pk, stance="asserts", exact=source.text[start:start + 25], start=start, user=analyst)
+        evidence_link(
+            claim_id=claim.pk,
+            source_id=source.pk,
+            stance="asserts",
+            exact=source.text[start : start + 25],
+            start=start,
+            user=analyst,
+        )
     with django_assert_max_num_queries(READER_MAX_QUERIES):
         response = analyst_web.get(reverse("source-detail", args=[source.pk]))
     assert len(_article(response).xpath(".//mark[@data-evidence]")) >= count
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_claim_page_query_count_is_flat(analyst_web, analyst, editor, django_assert_max_num_queries, count):
+def test_claim_page_query_count_is_flat(
+    analyst_web, analyst, editor, django_assert_max_num_queries, count
+):
     claim = _claim(user=analyst)
     for i in range(count):
-        source = _source(n=i + 1, outlet=f"outlet{i}.example", published_at=dt.datetime(2026, 1, i + 1, tzinfo=dt.UTC))
-        _link(claim, source, "reopened on Monday", "asserts" if i % 2 else "disputes", user=analyst, attributed_to=f"Speaker {i}")
+        source = _source(
+            n=i + 1,
+            outlet=f"outlet{i}.example",
+            published_at=dt.datetime(2026, 1, i + 1, tzinfo=dt.UTC),
+        )
+        _link(
+            claim,
+            source,
+            "reopened on Monday",
+            "asserts" if i % 2 else "disputes",
+            user=analyst,
+            attributed_to=f"Speaker {i}",
+        )
     claim.refresh_from_db()
-    claim_review(claim_id=claim.pk, verdict="mixed", rationale="Both.", version=claim.version, user=editor)
+    claim_review(
+        claim_id=claim.pk, verdict="mixed", rationale="Both.", version=claim.version, user=editor
+    )
     with django_assert_max_num_queries(CLAIM_PAGE_MAX_QUERIES):
         response = analyst_web.get(reverse("claim-detail", args=[claim.pk]))
     assert len(_tree(response).xpath("//*[@data-evidence-item]")) == count

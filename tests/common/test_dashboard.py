@@ -146,7 +146,8 @@ def test_dashboard_draws_the_stance_and_verdict_summary_as_svg(client, viewer, e
     body = client.get("/").content.decode()
 
     assert body.count("<svg") >= 2
-    assert 'class="fill-asserts"' in body and 'data-count="1"' in body
+    assert 'class="fill-asserts"' in body
+    assert 'data-count="1"' in body
     assert 'class="fill-supported"' in body
 
 

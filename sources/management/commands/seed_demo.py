@@ -59,7 +59,7 @@ class Command(BaseCommand):
         index = json.loads((DEMO_DIR / "articles" / "index.json").read_text())
         by_file: dict[str, int] = {}
         created = 0
-        for entry in index:
+        for entry in index["articles"]:
             path = DEMO_DIR / "articles" / entry["file"]
             content_type = "text/html" if path.suffix in {".html", ".htm"} else "text/plain"
             result = services.source_ingest(
@@ -69,6 +69,10 @@ class Command(BaseCommand):
                 outlet_domain=entry.get("outlet"),
                 filename=path.name,
             )
+            outlet = result.source.outlet
+            if outlet and entry.get("outlet_name") and outlet.name != entry["outlet_name"]:
+                outlet.name = entry["outlet_name"]
+                outlet.save(update_fields=["name"])
             created += result.created
             by_file[entry["file"]] = result.source.pk
         self.stdout.write(f"Demo articles: {created} new, {len(by_file) - created} already there.")

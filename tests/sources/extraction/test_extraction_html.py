@@ -13,7 +13,6 @@ ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
 PAGES = sorted(p.name for p in ARTICLES.glob("*.html"))
 
 
-
 @pytest.mark.parametrize("name", PAGES)
 def test_html_body_matches_the_article(name, article, body_scores):
     raw, expected = article(name)

@@ -13,7 +13,6 @@ ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
 DUMPS = sorted(p.name for p in ARTICLES.glob("*.txt"))
 
 
-
 def text_of(name: str) -> str:
     """The cleaned body of a fixture dump."""
     return extract((ARTICLES / name).read_text("utf-8"), content_type="text/plain").text
