@@ -35,8 +35,12 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’']?|\n|$)")
 _NAME = r"(?:[A-Z][\w'’.-]*(?:\s+(?:of|the|for|de|al|van|von|and)\s+|\s+))*[A-Z][\w'’.-]*"
 _VERB = r"(?:said|says|told|stated|added|claimed|claims|denied|denies|confirmed|insisted|alleged|warned|rejected|dismissed|reported)"
 _PATTERNS = [
+    # "according to the harbour master, Tomas Greer": the name after the role.
+    re.compile(rf"according to [a-z][^,.]{{0,60}},\s+(?P<name>{_NAME})"),
     re.compile(rf"according to (?:the\s+)?(?P<name>{_NAME})"),
-    re.compile(rf"(?P<name>{_NAME}),?\s+(?:\w+\s+)?{_VERB}\b"),
+    # "X said", "X also said", "X told reporters"; the optional word is an
+    # adverb, so "Shipping agents said" does not suggest "Shipping".
+    re.compile(rf"(?P<name>{_NAME}),?\s+(?:(?:also|later|then|again|earlier|previously|\w+ly)\s+)?{_VERB}\b"),
     re.compile(rf"\b(?:said|says|told|added|claimed|insisted)\s+(?:the\s+)?(?P<name>{_NAME})"),
     re.compile(rf"\b(?:told|reported by)\s+(?P<name>{_NAME})"),
 ]

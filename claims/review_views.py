@@ -24,7 +24,7 @@ from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_editor
 
 from . import review_selectors, selectors, services
-from .models import Verdict
+from .models import Claim, Verdict
 
 PAGE_SIZE = 10
 # Where the verdict form sits: the queue (the card leaves the queue on
@@ -60,7 +60,7 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
 
 
 def _form_context(
-    claim,
+    claim: Claim,
     *,
     where: str,
     error: str = "",
@@ -121,7 +121,7 @@ def review_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     return _recorded(request, claim, where=where)
 
 
-def _recorded(request: HttpRequest, claim, *, where: str) -> HttpResponse:
+def _recorded(request: HttpRequest, claim: Claim, *, where: str) -> HttpResponse:
     label = Verdict(claim.verdict).label
     # The claim page's address is fixed by the contract; its URLconf is not ours.
     claim_url = f"/claims/{claim.pk}/"

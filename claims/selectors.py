@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import (
     BooleanField,
     Count,
@@ -185,6 +185,9 @@ def claim_reviews(*, claim_id: int) -> list[Review]:
     return list(Review.objects.filter(claim_id=claim_id).select_related("reviewer"))
 
 
+USER_FIELDS = {"reviewed_by", "created_by"}
+
+
 def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
     """Changes to the claim and its evidence, newest first, for the history
     panel: who, when, what changed."""
@@ -194,18 +197,43 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
         .select_related("history_user")
         .order_by("-history_date")[: limit + 1]
     )
+    deltas = []
     for newer, older in zip(claim_records, [*claim_records[1:], None], strict=False):
         changes = []
         if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["updated_at", "version"])
-            changes = [f"{c.field}: {c.old!s} → {c.new!s}" for c in delta.changes]
+            delta = newer.diff_against(
+                older, excluded_fields=["updated_at", "version", "evidence_changed_at", "reviewed_at"]
+            )
+            changes = list(delta.changes)
+        deltas.append((newer, changes))
+    user_ids = {
+        value
+        for _, changes in deltas
+        for change in changes
+        if change.field in USER_FIELDS
+        for value in (change.old, change.new)
+        if value
+    }
+    usernames = (
+        dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username")) if user_ids else {}
+    )
+
+    def shown(field: str, value: object) -> str:
+        if field in USER_FIELDS:
+            return usernames.get(value, "—") if value else "—"
+        return "—" if value in (None, "") else str(value)
+
+    for newer, changes in deltas:
         entries.append(
             {
                 "when": newer.history_date,
                 "who": newer.history_user,
                 "kind": "claim",
                 "action": {"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
-                "changes": changes,
+                "changes": [
+                    f"{c.field.replace('_', ' ')}: {shown(c.field, c.old)} → {shown(c.field, c.new)}"
+                    for c in changes
+                ],
             }
         )
     evidence_records = (

@@ -616,14 +616,14 @@ def find_more_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(pk)
     q = request.GET.get("q", "").strip()
     words = significant_words(q or claim.text)
-    # Every word first, then fewer (the longest kept), collecting sources until
-    # there are enough: the SQLite fallback and websearch_to_tsquery both
-    # require every word given. At most MAX_SEARCH_WORDS queries.
-    by_length = sorted(words, key=len, reverse=True)
-    fewest = 1 if len(words) <= 2 else 2
+    # All the words first (best ranked), then each word alone to widen recall:
+    # both the SQLite fallback and websearch_to_tsquery require every word
+    # given. At most 1 + MAX_SEARCH_WORDS queries; passages are then ranked by
+    # how many of the words they use.
+    searches = [" ".join(words)] + (words if len(words) > 1 else [])
     sources: dict[int, Source] = {}
-    for count in range(len(words), fewest - 1, -1):
-        qs = source_selectors.source_list(q=" ".join(by_length[:count]), status=SourceStatus.PARSED)
+    for search in searches:
+        qs = source_selectors.source_list(q=search, status=SourceStatus.PARSED)
         for source in qs[:MAX_SOURCES]:
             sources.setdefault(source.pk, source)
         if len(sources) >= MAX_SOURCES:

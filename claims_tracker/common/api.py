@@ -12,9 +12,10 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import InvalidPage
-from django.http import Http404
 from django.utils import timezone
+from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.fields import IsoDateTimeField
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -233,10 +234,10 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    """Any other path under /api/: a JSON 404, like every API error."""
-    from django.http import JsonResponse
-
+    """Any other path under /api/: a JSON 404 (whatever the method), like
+    every API error."""
     return JsonResponse(
         {"detail": f"No API endpoint at {request.path}.", "code": "not_found"}, status=404
     )

@@ -135,11 +135,13 @@ def _call(case, token: str) -> None:
 
 @schema.parametrize()
 @HYPOTHESIS
-def test_api_conforms_to_schema_as_analyst(case, _keep_test_connection, api_data, analyst):
+@pytest.mark.usefixtures("_keep_test_connection", "api_data")
+def test_api_conforms_to_schema_as_analyst(case, analyst):
     _call(case, _token(analyst))
 
 
 @schema.parametrize()
 @HYPOTHESIS
-def test_api_conforms_to_schema_as_editor(case, _keep_test_connection, api_data, editor):
+@pytest.mark.usefixtures("_keep_test_connection", "api_data")
+def test_api_conforms_to_schema_as_editor(case, editor):
     _call(case, _token(editor))

@@ -35,3 +35,12 @@ def test_sentence_around_a_selection_is_the_whole_sentence():
     text = "First one. Greer told reporters the quay was open. Last one."
     start = text.index("the quay")
     assert sentence_around(text, start, start + 8) == "Greer told reporters the quay was open."
+
+
+def test_a_common_noun_before_said_is_not_taken_for_a_name():
+    assert speaker_suggestions("Shipping agents said the backlog would take ten days.") == []
+
+
+def test_the_name_after_a_role_in_an_according_to_clause_is_suggested():
+    sentence = "The ramp was rebuilt, according to the harbour master, Tomas Greer."
+    assert speaker_suggestions(sentence) == ["Tomas Greer"]
