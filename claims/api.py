@@ -67,7 +67,8 @@ class ClaimFilter(django_filters.FilterSet):
     contested = django_filters.BooleanFilter(method="filter_contested")
     tag = django_filters.CharFilter(field_name="tags__name", method="filter_tag")
     updated_since = IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte",
+        field_name="updated_at",
+        lookup_expr="gte",
         help_text="Claims created or changed (also: their evidence) since then (ISO 8601).",
     )
 

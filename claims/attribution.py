@@ -40,7 +40,9 @@ _PATTERNS = [
     re.compile(rf"according to (?:the\s+)?(?P<name>{_NAME})"),
     # "X said", "X also said", "X told reporters"; the optional word is an
     # adverb, so "Shipping agents said" does not suggest "Shipping".
-    re.compile(rf"(?P<name>{_NAME}),?\s+(?:(?:also|later|then|again|earlier|previously|\w+ly)\s+)?{_VERB}\b"),
+    re.compile(
+        rf"(?P<name>{_NAME}),?\s+(?:(?:also|later|then|again|earlier|previously|\w+ly)\s+)?{_VERB}\b"
+    ),
     re.compile(rf"\b(?:said|says|told|added|claimed|insisted)\s+(?:the\s+)?(?P<name>{_NAME})"),
     re.compile(rf"\b(?:told|reported by)\s+(?P<name>{_NAME})"),
 ]

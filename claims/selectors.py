@@ -202,7 +202,8 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
         changes = []
         if older is not None:
             delta = newer.diff_against(
-                older, excluded_fields=["updated_at", "version", "evidence_changed_at", "reviewed_at"]
+                older,
+                excluded_fields=["updated_at", "version", "evidence_changed_at", "reviewed_at"],
             )
             changes = list(delta.changes)
         deltas.append((newer, changes))

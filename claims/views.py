@@ -5,11 +5,9 @@ call. Views validate input, call services, render; reads go through selectors.
 
 from __future__ import annotations
 
-import heapq
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import wraps
 
 from django.core.paginator import Paginator
@@ -32,107 +30,21 @@ from . import selectors, services
 from .attribution import cue_sentences, sentence_around, speaker_suggestions
 from .claimreview import claim_review_jsonld
 from .forms import EvidenceEditForm, LinkForm, PassageLinkForm, form_messages
+from .highlighting import Highlight, highlighted_text, trimmed_span
 from .models import Claim, Evidence, Stance, Verdict
+from .passages import (
+    MAX_PASSAGES,
+    MAX_SOURCES,
+    Passage,
+    significant_words,
+    source_passages,
+)
 from .timeline import TimelinePoint, timeline_svg
 
 PAGE_SIZE = 25
 SEARCH_RESULTS = 8
+_SLOT = re.compile(r"passage-\d{1,3}")  # the find-more row a link error goes to
 ERROR_HEADER = "X-Show-Error"  # reader.js lets htmx swap 4xx responses carrying it
-
-
-# --- highlighting (pure) ------------------------------------------------------------
-#
-# The article is one element whose textContent is exactly ``source.text``: the
-# text is cut at every highlight boundary and each piece escaped. Evidence
-# spans that nest (or coincide) become nested <mark>s, each wrapping exactly its
-# quote. Two spans that *cross* cannot both be single elements of one tree: the
-# one that starts later is split where the earlier one ends, and every part
-# carries ``data-evidence`` and ``data-part`` (1, 2, ...), so the parts' text,
-# concatenated in document order, is the quote. Cue sentences (attribution or
-# denial candidates) are <span class="cue"> cut at evidence boundaries first,
-# so they never split a highlight.
-
-
-@dataclass(frozen=True)
-class Highlight:
-    start: int
-    end: int
-    evidence_id: int
-    stance: str
-    tip: str  # shown on hover: the claim
-
-
-def _escape_text(text: str) -> str:
-    # The HTML parser turns a carriage return into a newline; a character
-    # reference keeps it, so textContent stays equal to the source text.
-    return str(escape(text)).replace("\r", "&#13;")
-
-
-def _mark_open(h: Highlight, part: int) -> str:
-    anchor = f' id="ev-{h.evidence_id}"' if part <= 1 else ""
-    part_attr = f' data-part="{part}"' if part else ""
-    return (
-        f'<mark{anchor} data-evidence="{h.evidence_id}" data-stance="{escape(h.stance)}"'
-        f'{part_attr} title="{escape(h.tip)}" data-tip="{escape(h.tip)}">'
-    )
-
-
-def highlighted_text(
-    text: str, highlights: Sequence[Highlight], cues: Sequence[tuple[int, int]] = ()
-) -> SafeString:
-    """``text`` as escaped HTML with a <mark> per highlight and a span per cue."""
-    boundaries = sorted({h.start for h in highlights} | {h.end for h in highlights})
-    # (start, -end, kind, seq, end, highlight, part): outer spans first, evidence
-    # before cues on equal spans; part 0 means "not split (yet)".
-    heap: list[tuple] = []
-    seq = 0
-    for h in highlights:
-        if 0 <= h.start < h.end <= len(text):
-            heap.append((h.start, -h.end, 0, seq, h.end, h, 0))
-            seq += 1
-    for cue_start, cue_end in cues:
-        cuts = [b for b in boundaries if cue_start < b < cue_end]
-        for piece_start, piece_end in zip([cue_start, *cuts], [*cuts, cue_end], strict=True):
-            heap.append((piece_start, -piece_end, 1, seq, piece_end, None, 0))
-            seq += 1
-    heapq.heapify(heap)
-
-    out: list[str] = []
-    pos = 0
-    open_ends: list[tuple[int, str]] = []  # (end, closing tag) of open elements, innermost last
-
-    def emit(upto: int) -> None:
-        nonlocal pos
-        if upto > pos:
-            out.append(_escape_text(text[pos:upto]))
-            pos = upto
-
-    def close_until(position: int) -> None:
-        while open_ends and open_ends[-1][0] <= position:
-            end, closing = open_ends.pop()
-            emit(end)
-            out.append(closing)
-
-    while heap:
-        start, _, kind, _, end, highlight, part = heapq.heappop(heap)
-        close_until(start)
-        if open_ends and end > open_ends[-1][0]:
-            # Crosses the innermost open element: render up to its end now and
-            # the rest as a further part once that element is closed.
-            inner_end = open_ends[-1][0]
-            seq += 1
-            heapq.heappush(heap, (inner_end, -end, kind, seq, end, highlight, max(part, 1) + 1))
-            end, part = inner_end, max(part, 1)
-        emit(start)
-        if highlight is None:
-            out.append('<span class="cue">')
-            open_ends.append((end, "</span>"))
-        else:
-            out.append(_mark_open(highlight, part))
-            open_ends.append((end, "</mark>"))
-    close_until(len(text))
-    emit(len(text))
-    return mark_safe("".join(out))  # noqa: S308 - every text piece is escaped above
 
 
 def _is_anchored(evidence: Evidence, text: str) -> bool:
@@ -218,14 +130,6 @@ def source_raw_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "claims/_raw.html", {"raw": raw})
 
 
-def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 @require_GET
 @analyst_required
 def link_panel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -239,7 +143,7 @@ def link_panel(request: HttpRequest, pk: int) -> HttpResponse:
         start = end = -1
     if not (0 <= start < end <= len(text)):
         return _error(["The selection is not inside the article's text."], status=400)
-    start, end = _trimmed_span(text, start, end)
+    start, end = trimmed_span(text, start, end)
     if start == end:
         return _error(["Select some words, not only spaces."], status=400)
     suggestions = speaker_suggestions(sentence_around(text, start, end))
@@ -512,103 +416,6 @@ def evidence_unlink(request: HttpRequest, pk: int) -> HttpResponse:
     return _evidence_section(request, tombstone.claim_id)
 
 
-# --- find more evidence ---------------------------------------------------------------
-
-_STOPWORDS_TEXT = """a about above after again against all also am an and any are as at be
-    because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers him his how i if in into is it its
-    itself just me more most my no nor not now of off on once only or other our out over own
-    same she should so some such than that the their them then there these they this those
-    through to too under until up very was we were what when where which while who whom why
-    will with would you your said says say claim claims"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-_WORD = re.compile(r"[\w\u2019'-]+")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*[\"\u201d\u2019']?")
-MAX_SEARCH_WORDS = 4
-MAX_PASSAGES = 20
-MAX_SOURCES = 10
-PASSAGES_PER_SOURCE = 3
-MAX_PASSAGE_CHARS = 400
-_SLOT = re.compile(r"passage-\d{1,3}")
-
-
-def significant_words(text: str, *, limit: int = MAX_SEARCH_WORDS) -> list[str]:
-    """The claim's rarest-looking words (long, not stopwords), in its order:
-    a few words, because the SQLite fallback requires every one of them."""
-    words: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        word = word.strip("\u2019'-")
-        if len(word) > 2 and word not in STOPWORDS and word not in words:
-            words.append(word)
-    keep = set(sorted(words, key=len, reverse=True)[:limit])
-    return [w for w in words if w in keep]
-
-
-@dataclass
-class Passage:
-    source: Source
-    start: int
-    end: int
-    exact: str
-    snippet: SafeString
-    score: int
-    suggestion: str
-
-
-def _word_pattern(words: Sequence[str]) -> re.Pattern[str]:
-    # A word's start is enough: "vaccine" also finds "vaccines".
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE)
-
-
-def _passages(
-    source: Source, words: Sequence[str], taken: set[tuple[int, int]], *, min_score: int = 1
-) -> list[Passage]:
-    text = source.text
-    pattern = _word_pattern(words)
-    found = []
-    for match in _SENTENCE.finditer(text):
-        start, end = _trimmed_span(text, match.start(), match.end())
-        if end - start < 3 or any(s < end and start < e for s, e in taken):
-            continue
-        hits = list(pattern.finditer(text, start, end))
-        score = len({h.group(0).lower() for h in hits})
-        if score < min_score:
-            continue
-        if end - start > MAX_PASSAGE_CHARS:  # a window around the first hit, on word edges
-            first = hits[0].start()
-            left = max(start, first - 120)
-            if left > start:
-                space = text.find(" ", left, first)
-                left = space + 1 if space != -1 else left
-            right = min(end, left + MAX_PASSAGE_CHARS)
-            if right < end:
-                space = text.rfind(" ", first, right)
-                right = space if space > first else right
-            start, end = _trimmed_span(text, left, right)
-            hits = [h for h in hits if h.start() >= start and h.end() <= end]
-        pieces, pos = [], start
-        for hit in hits:
-            pieces.append(_escape_text(text[pos : hit.start()]))
-            pieces.append(f'<b class="hit">{_escape_text(hit.group(0))}</b>')
-            pos = hit.end()
-        pieces.append(_escape_text(text[pos:end]))
-        suggestions = speaker_suggestions(text[start:end])
-        found.append(
-            Passage(
-                source=source,
-                start=start,
-                end=end,
-                exact=text[start:end],
-                snippet=mark_safe("".join(pieces)),  # noqa: S308 - pieces are escaped
-                score=score,
-                suggestion=suggestions[0] if suggestions else "",
-            )
-        )
-    found.sort(key=lambda p: (-p.score, p.start))
-    return found[:PASSAGES_PER_SOURCE]
-
-
 @require_GET
 def find_more_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     """Passages of any source that use the claim's words, best first, each
@@ -634,7 +441,9 @@ def find_more_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     passages: list[Passage] = []
     min_score = 1 if len(words) <= 2 else 2
     for source in list(sources.values())[:MAX_SOURCES]:
-        passages.extend(_passages(source, words, taken.get(source.pk, set()), min_score=min_score))
+        passages.extend(
+            source_passages(source, words, taken.get(source.pk, set()), min_score=min_score)
+        )
     passages.sort(key=lambda p: -p.score)
     return render(
         request,

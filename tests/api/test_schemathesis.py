@@ -59,6 +59,13 @@ TEXT = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Autouse, so it runs before the role fixtures create their users: the
+    default hasher would take most of each test's set-up time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api_data(db, analyst, editor, settings):
     """A small world: two sources, claims with each stance, a reviewed claim,

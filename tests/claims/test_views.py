@@ -9,9 +9,10 @@ import lxml.html
 import pytest
 from django.urls import reverse
 
+from claims.highlighting import Highlight, highlighted_text
 from claims.models import Claim, Evidence
+from claims.passages import significant_words
 from claims.services import claim_create, claim_review, evidence_link
-from claims.views import Highlight, highlighted_text, significant_words
 from sources.models import Excerpt
 from sources.services import source_ingest
 
