@@ -23,6 +23,7 @@ from claims_tracker.common.api import (
     MAX_ID,
     ConditionalGetMixin,
     IsoDateTimeFilter,
+    UncountedPagination,
     parse_iso_datetime,
 )
 from claims_tracker.common.api_schema import (
@@ -38,6 +39,7 @@ from . import exports, selectors, services
 from .claimreview import claim_review_jsonld
 from .models import Claim, Evidence, Stance, Verdict
 from .serializers import (
+    EVIDENCE_ROW,
     ClaimCreatedSerializer,
     ClaimSerializer,
     ClaimWriteSerializer,
@@ -47,6 +49,7 @@ from .serializers import (
     ReviewRequestSerializer,
     SimilarClaimsSerializer,
     TombstoneSerializer,
+    evidence_from_row,
 )
 
 
@@ -295,6 +298,8 @@ class EvidenceViewSet(
     permission_classes = [ReadOrAnalyst]
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilter
+    # No `count`: counting 100,000s of pairs costs more than a page of them.
+    pagination_class = UncountedPagination
     renderer_classes = [
         renderers.JSONRenderer,
         renderers.BrowsableAPIRenderer,
@@ -336,7 +341,10 @@ class EvidenceViewSet(
                     exports.ndjson_stream(qs), content_type="application/x-ndjson; charset=utf-8"
                 )
             return response
-        return super().list(request, *args, **kwargs)
+        # The lean path: tuples straight from the database, no model instances.
+        queryset = self.filter_queryset(self.get_queryset()).values_list(*EVIDENCE_ROW)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response([evidence_from_row(row) for row in page])
 
     @extend_schema(
         summary="Link a quoted passage to a claim",

@@ -105,6 +105,9 @@ class EvidenceTombstone(models.Model):
     class Meta:
         ordering = ["deleted_at", "evidence_id"]
 
+    def __str__(self) -> str:
+        return f"evidence {self.evidence_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"
+
 
 class Review(models.Model):
     """One verdict given by an editor: the claim's verdict history."""
@@ -119,3 +122,6 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} on claim {self.claim_id}"

@@ -8,7 +8,6 @@ the claim's new state so the editor can decide again knowingly.
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh, retarget
 
 from claims_tracker.common.errors import ApplicationError
-from claims_tracker.common.roles import is_editor
+from claims_tracker.common.roles import is_editor, page_requires
 
 from . import review_selectors, selectors, services
 from .models import Claim, Verdict
@@ -32,19 +31,7 @@ PAGE_SIZE = 10
 QUEUE, CLAIM_PAGE = "queue", "claim"
 
 
-def editors_only(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_editor(request.user):
-            return render(
-                request,
-                "403.html",
-                {"message": "Only editors may review claims and set verdicts."},
-                status=403,
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
+editors_only = page_requires(is_editor, "Only editors may review claims and set verdicts.")
 
 
 @require_GET

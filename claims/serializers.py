@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,11 +12,14 @@ from sources.serializers import OutletSerializer
 
 from .models import Claim, Evidence, Stance, Verdict
 
-_DATETIME = serializers.DateTimeField()
 
-
-def _datetime(value) -> str | None:
-    return _DATETIME.to_representation(value) if value is not None else None
+def _datetime(value: dt.datetime | None) -> str | None:
+    """What DRF's ``DateTimeField`` writes (ISO 8601 in the current time zone,
+    ``Z`` for UTC), at a fraction of its cost: lists format thousands."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class StanceCountsSerializer(serializers.Serializer):
@@ -243,6 +249,91 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "updated_at": _datetime(obj.updated_at),
             "excerpt": obj.excerpt_id,
         }
+
+
+#: The columns of one pair as ``values_list`` fetches them for a list page.
+EVIDENCE_ROW = (
+    "id",
+    "claim_id",
+    "claim__text",
+    "claim__verdict",
+    "excerpt__source_id",
+    "excerpt__source__url",
+    "excerpt__source__title",
+    "excerpt__source__published_at",
+    "excerpt__source__outlet_id",
+    "excerpt__source__outlet__name",
+    "excerpt__source__outlet__domain",
+    "stance",
+    "excerpt__exact",
+    "excerpt__prefix",
+    "excerpt__suffix",
+    "excerpt__start",
+    "excerpt__end",
+    "excerpt__anchor_state",
+    "attributed_to",
+    "note",
+    "created_by__username",
+    "created_at",
+    "updated_at",
+    "excerpt_id",
+)
+
+
+def evidence_from_row(row: tuple) -> dict:
+    """``EvidenceSerializer``'s representation, built from an ``EVIDENCE_ROW``
+    tuple: a list page skips model instances altogether (the lean path
+    measured by ``bench/api.py``). A test holds the two to the same output."""
+    (
+        pk,
+        claim_id,
+        claim_text,
+        verdict,
+        source_id,
+        url,
+        title,
+        published_at,
+        outlet_id,
+        outlet_name,
+        outlet_domain,
+        stance,
+        exact,
+        prefix,
+        suffix,
+        start,
+        end,
+        anchor_state,
+        attributed_to,
+        note,
+        created_by,
+        created_at,
+        updated_at,
+        excerpt_id,
+    ) = row
+    return {
+        "id": pk,
+        "claim": {"id": claim_id, "text": claim_text, "verdict": verdict},
+        "source": {
+            "id": source_id,
+            "url": url,
+            "title": title,
+            "outlet": (
+                {"id": outlet_id, "name": outlet_name, "domain": outlet_domain}
+                if outlet_id is not None
+                else None
+            ),
+            "published_at": _datetime(published_at),
+        },
+        "stance": stance,
+        "quote": {"exact": exact, "prefix": prefix, "suffix": suffix, "start": start, "end": end},
+        "anchor_state": anchor_state,
+        "attributed_to": attributed_to,
+        "note": note,
+        "created_by": created_by,
+        "created_at": _datetime(created_at),
+        "updated_at": _datetime(updated_at),
+        "excerpt": excerpt_id,
+    }
 
 
 class EvidenceCreateSerializer(serializers.Serializer):

@@ -38,7 +38,8 @@ class Source(models.Model):
     everything else is derived from it by the extraction pipeline and can be
     recomputed (re-parse)."""
 
-    url = models.URLField(max_length=2000, null=True, blank=True, help_text="Canonical URL.")
+    # NULL, not "", for "no URL": the unique constraint must ignore pasted text.
+    url = models.URLField(max_length=2000, null=True, blank=True, help_text="Canonical URL.")  # noqa: DJ001
     fetched_url = models.URLField(max_length=2000, blank=True, default="")
     outlet = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
@@ -239,3 +240,6 @@ class ReparseChunk(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "index"], name="reparse_chunk_unique_index")
         ]
+
+    def __str__(self) -> str:
+        return f"job {self.job_id} chunk {self.index}"

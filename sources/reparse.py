@@ -205,7 +205,7 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
                 url=source.url,
                 rules=specs_by_outlet[source.outlet_id],
             )
-        except Exception as exc:  # noqa: BLE001 - a bad page must not stop the job
+        except Exception as exc:
             logger.warning("Re-parse of source %s failed: %s", source.pk, exc)
             outcome.failed += 1
             # Keep the last good text, so its excerpts stay valid.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims_tracker.common.errors import ApplicationError
-from claims_tracker.common.roles import is_editor
+from claims_tracker.common.roles import is_editor, page_requires
 
 from . import rule_services, selectors
 from .models import ExtractionRule, Outlet, ReparseJob, ReparseStatus
@@ -40,21 +39,7 @@ ACTIVE = (ReparseStatus.QUEUED, ReparseStatus.RUNNING)
 View = Callable[..., HttpResponse]
 
 
-def editor_required(view: View) -> View:
-    """Only editors change rules; others get the 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_editor(request.user):
-            return render(
-                request,
-                "403.html",
-                {"message": "Only editors may change extraction rules."},
-                status=403,
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
+editor_required = page_requires(is_editor, "Only editors may change extraction rules.")
 
 
 # --- reading ---------------------------------------------------------------------

@@ -132,7 +132,7 @@ def source_ingest(
         )
     except ApplicationError:
         raise
-    except Exception as exc:  # noqa: BLE001 - keep the raw input whatever the extractor did
+    except Exception as exc:
         logger.exception("Extraction failed for %s", canonical or filename or sha[:12])
         fields.update(status=SourceStatus.FAILED, parse_error=f"{exc.__class__.__name__}: {exc}")
         fields.update(title=overrides.get("title", ""))

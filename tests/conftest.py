@@ -30,6 +30,14 @@ pytest_plugins = ["tests.support.browser"]
 _MISSING_KEY = pytest.StashKey[str]()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Hashing test users' passwords with PBKDF2 costs most of a test's setup;
+    # nothing here tests password hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     checks = (
         ("services", services_missing_reason, "REQUIRE_SERVICES"),

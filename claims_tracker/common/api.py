@@ -7,13 +7,12 @@ import hashlib
 from typing import Any
 
 import django_filters
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import InvalidPage
-from django.utils import timezone
 from django.http import Http404, JsonResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.fields import IsoDateTimeField
@@ -22,6 +21,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .errors import ApplicationError
 
@@ -41,8 +41,10 @@ def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     try:
         return value.astimezone(dt.UTC)
     except OverflowError:
-        return dt.datetime.max.replace(tzinfo=dt.UTC) if value.year > 1 else dt.datetime.min.replace(
-            tzinfo=dt.UTC
+        return (
+            dt.datetime.max.replace(tzinfo=dt.UTC)
+            if value.year > 1
+            else dt.datetime.min.replace(tzinfo=dt.UTC)
         )
 
 
@@ -138,6 +140,60 @@ class Pagination(PageNumberPagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
+
+
+class UncountedPagination(Pagination):
+    """Pages without ``count``, for big tables: ``COUNT(*)`` over every
+    matching row costs more than the page itself. Fetches one row more than
+    the page to know whether there is a next page."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw_page = request.query_params.get(self.page_query_param, "1")
+        try:
+            number = int(raw_page)
+        except (TypeError, ValueError):
+            raise ApplicationError(
+                f"page must be a whole number (1 or more), not “{raw_page[:40]}”.",
+                code="invalid_page",
+            ) from None
+        if number < 1:
+            raise ApplicationError("page starts at 1.", code="invalid_page")
+        size = self.get_page_size(request)
+        offset = (number - 1) * size
+        if offset > MAX_ID:
+            raise ApplicationError("Invalid page.", code="not_found", status=404)
+        rows = list(queryset[offset : offset + size + 1])
+        if number > 1 and not rows:
+            raise ApplicationError("Invalid page.", code="not_found", status=404)
+        self.request = request
+        self._number = number
+        self._has_next = len(rows) > size
+        return rows[:size]
+
+    def get_next_link(self) -> str | None:
+        if not self._has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.page_query_param, self._number + 1)
+
+    def get_previous_link(self) -> str | None:
+        if self._number <= 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self._number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self._number - 1)
+
+    def get_paginated_response(self, data: list[Any]) -> Response:
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        del paginated["properties"]["count"]
+        paginated["required"] = ["next", "previous", "results"]
+        return paginated
 
 
 def _first_message(data: Any) -> str:

@@ -5,7 +5,13 @@ An editor may do everything an analyst may. Superusers count as editors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 ANALYST = "analyst"
@@ -66,3 +72,19 @@ class EditorOnly(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and is_editor(request.user))
+
+
+def page_requires(check: Callable[[AbstractBaseUser | AnonymousUser], bool], message: str):
+    """A page decorator: users who fail ``check`` get the 403 page saying
+    ``message`` (signing in is already enforced by the middleware)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                return render(request, "403.html", {"message": message}, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

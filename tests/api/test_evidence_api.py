@@ -24,17 +24,33 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(analyst):
     source = source_ingest(raw=TEXT, content_type="text/plain", outlet_domain="example.com").source
-    other = source_ingest(raw="A different article about budgets and taxes.", content_type="text/plain").source
+    other = source_ingest(
+        raw="A different article about budgets and taxes.", content_type="text/plain"
+    ).source
     claim = claim_create(text="Taxes will rise next year", user=analyst)
     asserts = evidence_link(
-        claim_id=claim.pk, source_id=source.pk, stance="asserts", exact="The minister said", start=0,
+        claim_id=claim.pk,
+        source_id=source.pk,
+        stance="asserts",
+        exact="The minister said",
+        start=0,
         user=analyst,
     )
     disputes = evidence_link(
-        claim_id=claim.pk, source_id=source.pk, stance="disputes", exact="taxes will not rise at all",
-        attributed_to="The opposition leader", user=analyst,
+        claim_id=claim.pk,
+        source_id=source.pk,
+        stance="disputes",
+        exact="taxes will not rise at all",
+        attributed_to="The opposition leader",
+        user=analyst,
     )
-    return {"source": source, "other": other, "claim": claim, "asserts": asserts, "disputes": disputes}
+    return {
+        "source": source,
+        "other": other,
+        "claim": claim,
+        "asserts": asserts,
+        "disputes": disputes,
+    }
 
 
 def _ids(response) -> set[int]:
@@ -44,10 +60,23 @@ def _ids(response) -> set[int]:
 def test_evidence_detail_has_contract_fields_and_anchored_quote(viewer_client, world):
     body = viewer_client.get(f"/api/evidence/{world['disputes'].pk}/").json()
     assert {
-        "id", "claim", "source", "stance", "quote", "anchor_state", "attributed_to", "note",
-        "created_by", "created_at", "updated_at",
+        "id",
+        "claim",
+        "source",
+        "stance",
+        "quote",
+        "anchor_state",
+        "attributed_to",
+        "note",
+        "created_by",
+        "created_at",
+        "updated_at",
     } <= body.keys()
-    assert body["claim"] == {"id": world["claim"].pk, "text": "Taxes will rise next year", "verdict": "unreviewed"}
+    assert body["claim"] == {
+        "id": world["claim"].pk,
+        "text": "Taxes will rise next year",
+        "verdict": "unreviewed",
+    }
     assert set(body["source"]) >= {"id", "url", "title", "outlet", "published_at"}
     assert body["source"]["outlet"]["domain"] == "example.com"
     assert body["stance"] == "disputes"
@@ -94,12 +123,16 @@ def test_list_filters(viewer_client, world, query, expected):
 def test_filter_by_claim_and_source(viewer_client, world, analyst):
     other_claim = claim_create(text="Budgets are about taxes", user=analyst)
     third = evidence_link(
-        claim_id=other_claim.pk, source_id=world["other"].pk, stance="mentions", exact="budgets",
+        claim_id=other_claim.pk,
+        source_id=world["other"].pk,
+        stance="mentions",
+        exact="budgets",
         user=analyst,
     )
     assert _ids(viewer_client.get(f"/api/evidence/?claim={other_claim.pk}")) == {third.pk}
     assert _ids(viewer_client.get(f"/api/evidence/?source={world['source'].pk}")) == {
-        world["asserts"].pk, world["disputes"].pk,
+        world["asserts"].pk,
+        world["disputes"].pk,
     }
 
 
@@ -112,7 +145,9 @@ def test_updated_since_returns_changed_pairs(viewer_client, analyst_client, worl
     )
     assert response.status_code == 200
     iso = since.isoformat()
-    assert _ids(viewer_client.get("/api/evidence/", {"updated_since": iso})) == {world["asserts"].pk}
+    assert _ids(viewer_client.get("/api/evidence/", {"updated_since": iso})) == {
+        world["asserts"].pk
+    }
 
 
 def test_updated_since_includes_pairs_whose_quote_was_reanchored(viewer_client, world):
@@ -134,7 +169,10 @@ def test_deleted_lists_tombstones_since(viewer_client, analyst_client, world):
     assert [item["id"] for item in body["results"]] == [world["asserts"].pk]
     assert set(body["results"][0]) >= {"id", "deleted_at"}
     later = timezone.now() + dt.timedelta(seconds=1)
-    assert viewer_client.get("/api/evidence/deleted/", {"since": later.isoformat()}).json()["results"] == []
+    assert (
+        viewer_client.get("/api/evidence/deleted/", {"since": later.isoformat()}).json()["results"]
+        == []
+    )
 
 
 def test_unlink_keeps_the_excerpt(analyst_client, world):
@@ -169,15 +207,21 @@ def test_bad_input_is_a_json_4xx(viewer_client, world, url, status):
     assert response.status_code == status
     body = response.json()
     if status != 200:
-        assert isinstance(body["detail"], str) and body["detail"]
+        assert isinstance(body["detail"], str)
+        assert body["detail"]
         assert body["code"]
 
 
 def test_link_via_api(analyst_client, world):
     response = analyst_client.post(
         "/api/evidence/",
-        {"claim": world["claim"].pk, "source": world["other"].pk, "stance": "mentions",
-         "exact": "about budgets", "note": "context"},
+        {
+            "claim": world["claim"].pk,
+            "source": world["other"].pk,
+            "stance": "mentions",
+            "exact": "about budgets",
+            "note": "context",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -188,8 +232,12 @@ def test_link_via_api(analyst_client, world):
 
 
 def test_link_with_an_ambiguous_quote_needs_start(analyst_client, world):
-    payload = {"claim": world["claim"].pk, "source": world["source"].pk, "stance": "asserts",
-               "exact": "taxes will rise next year"}
+    payload = {
+        "claim": world["claim"].pk,
+        "source": world["source"].pk,
+        "stance": "asserts",
+        "exact": "taxes will rise next year",
+    }
     response = analyst_client.post("/api/evidence/", payload, format="json")
     assert response.status_code == 400
     assert "detail" in response.json()
@@ -210,16 +258,25 @@ def test_link_with_an_ambiguous_quote_needs_start(analyst_client, world):
     ],
 )
 def test_link_with_bad_input_is_400(analyst_client, world, change):
-    payload = {"claim": world["claim"].pk, "source": world["other"].pk, "stance": "mentions",
-               "exact": "about budgets", **change}
+    payload = {
+        "claim": world["claim"].pk,
+        "source": world["other"].pk,
+        "stance": "mentions",
+        "exact": "about budgets",
+        **change,
+    }
     response = analyst_client.post("/api/evidence/", payload, format="json")
     assert response.status_code == 400
     assert response.json()["detail"]
 
 
 def test_viewer_may_not_link_or_unlink(viewer_client, world):
-    payload = {"claim": world["claim"].pk, "source": world["other"].pk, "stance": "mentions",
-               "exact": "about budgets"}
+    payload = {
+        "claim": world["claim"].pk,
+        "source": world["other"].pk,
+        "stance": "mentions",
+        "exact": "about budgets",
+    }
     assert viewer_client.post("/api/evidence/", payload, format="json").status_code == 403
     assert viewer_client.delete(f"/api/evidence/{world['asserts'].pk}/").status_code == 403
 
@@ -244,7 +301,27 @@ def test_unlinked_pairs_show_up_only_in_deleted(viewer_client, analyst, world):
     listed = _ids(viewer_client.get("/api/evidence/", {"updated_since": since.isoformat()}))
     deleted = {
         item["id"]
-        for item in viewer_client.get("/api/evidence/deleted/", {"since": since.isoformat()}).json()["results"]
+        for item in viewer_client.get(
+            "/api/evidence/deleted/", {"since": since.isoformat()}
+        ).json()["results"]
     }
     assert world["disputes"].pk not in listed
     assert world["disputes"].pk in deleted
+
+
+def test_list_rows_match_the_detail_representation(viewer_client, world):
+    """The list builds pairs from tuples (the lean path), the detail from
+    models: both must say the same thing."""
+    listed = {item["id"]: item for item in viewer_client.get("/api/evidence/").json()["results"]}
+    for name in ("asserts", "disputes"):
+        pk = world[name].pk
+        assert listed[pk] == viewer_client.get(f"/api/evidence/{pk}/").json()
+
+
+def test_datetimes_are_written_like_drf(world):
+    from rest_framework import serializers
+
+    from claims.serializers import _datetime
+
+    value = world["asserts"].created_at
+    assert _datetime(value) == serializers.DateTimeField().to_representation(value)

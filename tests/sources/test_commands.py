@@ -76,7 +76,8 @@ def test_ingest_exits_1_when_an_input_fails_and_still_ingests_the_rest(tmp_path)
     records = {json.loads(line)["input"].rsplit("/", 1)[-1]: json.loads(line) for line in lines}
     assert code == 1
     assert records["good.txt"]["status"] == "created"
-    assert records["empty.txt"]["status"] == "error" and records["empty.txt"]["error"]
+    assert records["empty.txt"]["status"] == "error"
+    assert records["empty.txt"]["error"]
     assert records["missing.txt"]["status"] == "error"
     assert records["missing.txt"]["source_id"] is None
 

@@ -68,7 +68,8 @@ def test_content_type_is_sniffed_when_absent():
 def test_the_same_content_twice_is_one_row():
     first = source_ingest(raw=TEXT, content_type="text/plain")
     second = source_ingest(raw=TEXT, content_type="text/plain")
-    assert first.created and not second.created
+    assert first.created
+    assert not second.created
     assert second.source.pk == first.source.pk
     assert Source.objects.count() == 1
 

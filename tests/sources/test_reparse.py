@@ -141,7 +141,8 @@ def test_a_chunk_delivered_twice_is_counted_once():
     second = reparse_chunk_process(chunk_id=chunk_id)
 
     job.refresh_from_db()
-    assert first is not None and first.processed == 2
+    assert first is not None
+    assert first.processed == 2
     assert second is None
     assert (job.status, job.processed, job.total) == ("done", 2, 2)
 
@@ -184,7 +185,8 @@ def test_unchanged_sources_are_not_rewritten():
 
     outcome = reparse_chunk_process(chunk_id=chunk_id)
 
-    assert outcome.processed == 1 and outcome.changed == 0
+    assert outcome.processed == 1
+    assert outcome.changed == 0
     assert Source.objects.get(pk=source.pk).updated_at == before
 
 

@@ -30,7 +30,21 @@ QUOTES = (
 def _filler(paragraphs: int) -> str:
     """Long, article-like paragraphs, so one re-parse takes a measurable time."""
     rng = random.Random(7)
-    words = "dock workers basin union agreement pay shift terminal loading ships harbour crane quay".split()
+    words = [
+        "dock",
+        "workers",
+        "basin",
+        "union",
+        "agreement",
+        "pay",
+        "shift",
+        "terminal",
+        "loading",
+        "ships",
+        "harbour",
+        "crane",
+        "quay",
+    ]
     return "\n\n".join(
         " ".join(rng.choice(words) for _ in range(60)).capitalize() + ", officials said."
         for _ in range(paragraphs)
@@ -61,13 +75,18 @@ def _wait_done(job_id: int, timeout: float = 120.0) -> ReparseJob:
         if job.status in {"done", "failed"}:
             return job
         time.sleep(0.2)
-    raise AssertionError(f"job {job_id} not done within {timeout}s: {ReparseJob.objects.get(pk=job_id).__dict__}")
+    raise AssertionError(
+        f"job {job_id} not done within {timeout}s: {ReparseJob.objects.get(pk=job_id).__dict__}"
+    )
 
 
 def _drop_desk_line() -> ReparseJob:
     with transaction.atomic():
         change = rule_create(
-            user=None, name="Drop desk lines", kind="drop_lines", pattern=r"^Filed by the harbour desk\.$",
+            user=None,
+            name="Drop desk lines",
+            kind="drop_lines",
+            pattern=r"^Filed by the harbour desk\.$",
             outlet="harbourdaily.example",
         )
     assert change.reparse_job is not None
@@ -91,7 +110,13 @@ def test_a_rule_change_reparses_every_source_of_the_outlet(celery_worker):
 
     job = _wait_done(_drop_desk_line().pk)
 
-    assert (job.status, job.total, job.processed, job.changed, job.failed) == ("done", 30, 30, 30, 0)
+    assert (job.status, job.total, job.processed, job.changed, job.failed) == (
+        "done",
+        30,
+        30,
+        30,
+        0,
+    )
     assert job.relocated == 30  # the second quote of each source moved up a line
     assert job.orphaned == 0
     _assert_all_current(sources)
@@ -121,7 +146,13 @@ def test_a_worker_killed_mid_job_loses_nothing_and_counts_each_source_once(celer
     celery_worker_factory(env=env)
     job = _wait_done(job.pk, timeout=180)
 
-    assert (job.status, job.total, job.processed, job.changed, job.failed) == ("done", 250, 250, 250, 0)
+    assert (job.status, job.total, job.processed, job.changed, job.failed) == (
+        "done",
+        250,
+        250,
+        250,
+        0,
+    )
     assert job.relocated == 250
     assert ReparseChunk.objects.filter(job=job, done=False).count() == 0
     _assert_all_current(sources)

@@ -28,7 +28,7 @@ def services_missing_reason() -> str:
         import redis
 
         redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001 - any failure means Redis is unusable
+    except Exception as exc:
         return f"Redis at REDIS_URL does not answer ({exc.__class__.__name__}: {exc})"
     return ""
 

@@ -4,7 +4,6 @@ result under the current rules, without saving anything."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
