@@ -6,6 +6,7 @@ import django_filters
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -344,7 +345,8 @@ class EvidenceViewSet(
         # The lean path: tuples straight from the database, no model instances.
         queryset = self.filter_queryset(self.get_queryset()).values_list(*EVIDENCE_ROW)
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response([evidence_from_row(row) for row in page])
+        tz = timezone.get_current_timezone()
+        return self.get_paginated_response([evidence_from_row(row, tz) for row in page])
 
     @extend_schema(
         summary="Link a quoted passage to a claim",
