@@ -65,7 +65,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,6 +75,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+if not DEBUG:
+    # Static files from the app itself in production (collected into
+    # STATIC_ROOT); in development runserver serves them from the finders.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "claims_tracker.urls"
 WSGI_APPLICATION = "claims_tracker.wsgi.application"
@@ -140,7 +144,6 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security (production) --------------------------------------------------------
 if not DEBUG:
