@@ -11,8 +11,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims_tracker.common.api import ConditionalGetMixin, IsoDateTimeFilter
+from claims_tracker.common.api import ConditionalGetMixin, IsoDateTimeFilter, parse_iso_datetime
 from claims_tracker.common.api_schema import (
+    CONFLICT,
     ERROR_RESPONSES,
     TOO_LARGE,
     UNSUPPORTED_MEDIA,
@@ -191,14 +192,25 @@ class ExtractionRuleViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
         return self._respond(change, status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Change a rule", responses={200: ExtractionRuleSerializer, **WRITE_ERRORS}
+        summary="Change a rule",
+        description=(
+            "Send the rule's `updated_at` as you read it to refuse overwriting a change "
+            "someone made since (409)."
+        ),
+        responses={200: ExtractionRuleSerializer, **WRITE_ERRORS, **CONFLICT},
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         rule = self.get_object()
         serializer = self.get_serializer(rule, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        # Optional optimistic lock: send back the rule's updated_at as you read
+        # it, and a change someone made since is refused with 409.
+        seen = request.data.get("updated_at") if hasattr(request.data, "get") else None
         change = rule_services.rule_update(
-            rule_id=rule.pk, user=request.user, **serializer.to_service_data()
+            rule_id=rule.pk,
+            user=request.user,
+            seen_updated_at=parse_iso_datetime(str(seen), name="updated_at") if seen else None,
+            **serializer.to_service_data(),
         )
         return self._respond(change, status.HTTP_200_OK)
 

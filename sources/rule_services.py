@@ -3,6 +3,7 @@ produces for some sources creates a re-parse job for them (after commit)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,11 +96,27 @@ def rule_create(*, user: AbstractBaseUser | None, **data: Any) -> RuleChange:
 
 
 @transaction.atomic
-def rule_update(*, rule_id: int, user: AbstractBaseUser | None, **data: Any) -> RuleChange:
-    """Change a rule. Locks it, so two editors' changes apply one after the other."""
+def rule_update(
+    *,
+    rule_id: int,
+    user: AbstractBaseUser | None,
+    seen_updated_at: dt.datetime | None = None,
+    **data: Any,
+) -> RuleChange:
+    """Change a rule. Locks it, so two editors' changes apply one after the
+    other; with ``seen_updated_at`` (the rule as the editor saw it) a change
+    made by someone else in between is refused with a 409, not overwritten."""
     rule = ExtractionRule.objects.select_for_update().filter(pk=rule_id).first()
     if rule is None:
         raise ApplicationError("No such rule.", code="not_found", status=404)
+    if seen_updated_at is not None and seen_updated_at != rule.updated_at:
+        raise ApplicationError(
+            f"Someone else changed this rule at {rule.updated_at:%Y-%m-%d %H:%M:%S} UTC, after "
+            "you opened it. Reload it, check their change, and try again.",
+            code="conflict",
+            status=409,
+            extra={"updated_at": rule.updated_at.isoformat()},
+        )
     before = {rule.outlet_id: _scope_fingerprint(rule.outlet_id)}
     if "outlet" in data:
         rule.outlet = _resolve_outlet(data.pop("outlet"))

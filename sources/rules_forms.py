@@ -67,6 +67,9 @@ class RuleForm(forms.Form):
         help_text="The metadata this rule sets.",
     )
     enabled = forms.BooleanField(required=False, initial=True)
+    # The rule's updated_at when the form was opened: saving over a newer
+    # change is refused instead of silently overwriting it.
+    seen_updated_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     kind_help = KIND_HELP
 
@@ -80,6 +83,7 @@ class RuleForm(forms.Form):
             "replacement": rule.replacement,
             "field": rule.field,
             "enabled": rule.enabled,
+            "seen_updated_at": rule.updated_at.isoformat(),
         }
         return cls(initial=initial, **kwargs)
 

@@ -195,7 +195,10 @@ def rule_edit_page(request: HttpRequest, rule_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             change = rule_services.rule_update(
-                rule_id=rule.pk, user=request.user, **form.rule_data()
+                rule_id=rule.pk,
+                user=request.user,
+                seen_updated_at=form.cleaned_data.get("seen_updated_at"),
+                **form.rule_data(),
             )
         except ApplicationError as exc:
             if exc.status == 404:

@@ -108,3 +108,21 @@ def test_preview_changes_nothing(editor_client, source):
 def test_filter_by_kind_rejects_unknown_kinds(editor_client):
     assert editor_client.get("/api/rules/?kind=drop_lines").status_code == 200
     assert editor_client.get("/api/rules/?kind=explode").status_code == 400
+
+
+def test_a_stale_updated_at_gets_409_and_changes_nothing(editor_client):
+    created = editor_client.post(
+        "/api/rules/", {"name": "ads", "kind": "drop_lines", "pattern": "^Advertisement$"}, format="json"
+    ).json()
+    seen = created["updated_at"]
+    first = editor_client.patch(
+        f"/api/rules/{created['id']}/", {"pattern": "^Advert$", "updated_at": seen}, format="json"
+    )
+    second = editor_client.patch(
+        f"/api/rules/{created['id']}/", {"pattern": "^Sponsored$", "updated_at": seen}, format="json"
+    )
+
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert "Someone else changed this rule" in second.json()["detail"]
+    assert editor_client.get(f"/api/rules/{created['id']}/").json()["pattern"] == "^Advert$"

@@ -469,3 +469,17 @@ def test_rules_page_query_count_does_not_grow_with_rules(
         response = editor_web.get("/rules/")
 
     assert response.status_code == 200
+
+
+def test_saving_over_someone_elses_change_is_refused(editor_web, db):
+    rule = _rule()
+    seen = ExtractionRule.objects.get(pk=rule.pk).updated_at.isoformat()
+    rule_services.rule_update(rule_id=rule.pk, user=None, pattern="^Their change")
+
+    response = editor_web.post(
+        f"/rules/{rule.pk}/edit/", _form(pattern="^My change", seen_updated_at=seen)
+    )
+
+    assert response.status_code == 400
+    assert "Someone else changed this rule" in response.content.decode()
+    assert ExtractionRule.objects.get(pk=rule.pk).pattern == "^Their change"
