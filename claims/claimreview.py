@@ -3,6 +3,7 @@ markup: claimReviewed, reviewRating, itemReviewed, author, datePublished, url)."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,23 @@ RATING_VALUE = {
     Verdict.MIXED: 3,
     Verdict.SUPPORTED: 5,
 }
+
+
+_ORGANISATION_WORDS = re.compile(
+    r"\b(authority|ministry|agency|company|corporation|group|team|panel|council|government|"
+    r"police|army|forces|office|department|service|committee|commission|news|times|post|"
+    r"association|union|brigade|dynamics|inc|ltd|plc|university|institute|court|nations|"
+    r"intelligence|spokes\w*|officials?)\b",
+    re.IGNORECASE,
+)
+
+
+def speaker_type(name: str) -> str:
+    """schema.org type of a speaker: a Person when the name reads like one
+    (two or more capitalised words, no organisation word), else Organization."""
+    words = name.split()
+    looks_personal = len(words) >= 2 and all(w[:1].isupper() for w in words if w.isalpha())
+    return "Person" if looks_personal and not _ORGANISATION_WORDS.search(name) else "Organization"
 
 
 def claim_review_jsonld(
@@ -43,10 +61,7 @@ def claim_review_jsonld(
     speakers = [e.attributed_to for e in asserting if e.attributed_to]
     item_reviewed: dict[str, Any] = {"@type": "Claim", "appearance": appearances}
     if speakers:
-        item_reviewed["author"] = {
-            "@type": "Person" if " " in speakers[0] else "Organization",
-            "name": speakers[0],
-        }
+        item_reviewed["author"] = {"@type": speaker_type(speakers[0]), "name": speakers[0]}
     dates = [s.excerpt.source.published_at for s in asserting if s.excerpt.source.published_at]
     if dates:
         item_reviewed["datePublished"] = min(dates).date().isoformat()

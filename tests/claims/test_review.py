@@ -511,3 +511,20 @@ def test_claimreview_rating_value_follows_the_verdict(viewer_client, editor, ver
         expected
     ]
     assert rating["alternateName"] == Verdict(verdict).label
+
+
+@pytest.mark.parametrize(
+    ("speaker", "kind"),
+    [
+        ("Tariq Vollan", "Person"),
+        ("Chief Inspector Mara Lindholm", "Person"),
+        ("port authority", "Organization"),
+        ("Kelso Port Authority", "Organization"),
+        ("UN panel of experts", "Organization"),
+        ("Varneth", "Organization"),
+    ],
+)
+def test_claimreview_speaker_type_tells_people_from_organisations(speaker, kind):
+    from claims.claimreview import speaker_type
+
+    assert speaker_type(speaker) == kind
