@@ -43,7 +43,7 @@ def source_search(qs: QuerySet[Source], q: str) -> QuerySet[Source]:
         )
     for word in q.split():
         qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
-    return qs
+    return qs.order_by("-ingested_at", "-id")
 
 
 def source_list(

@@ -1,0 +1,144 @@
+"""/sources/ and /sources/new/ (the reader is tested with the claims pages)."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from sources.models import Source
+from sources.services import source_ingest
+
+pytestmark = pytest.mark.django_db
+
+DUMP = """Tide gauge records a new high at Kelso
+
+By Oona Field
+
+The tide gauge at the Kelso breakwater recorded its highest reading in forty years on Sunday, the harbour office said.
+
+Engineers said the sea wall held and no homes were flooded.
+"""
+PAGE = b"""<html><head><title>Ferry timetable changes | Coast Weekly</title></head><body>
+<nav><a href="/">Home</a></nav><article><h1>Ferry timetable changes</h1>
+<p>The island ferry will leave twenty minutes earlier from Monday, the operator said in a notice to passengers.</p>
+<p>The change follows complaints that the last crossing arrived after the bus connection had gone.</p>
+</article></body></html>"""
+
+
+class _Page(BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:
+        type(self).hits += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def page_server():
+    _Page.hits = 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def analyst_web(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+def test_pasted_text_is_ingested_and_linked(analyst_web):
+    response = analyst_web.post("/sources/new/", {"raw": DUMP})
+
+    source = Source.objects.get()
+    assert response.status_code == 200
+    assert source.title == "Tide gauge records a new high at Kelso"
+    assert f'href="/sources/{source.pk}/"' in response.content.decode()
+
+
+def test_several_files_get_a_result_each(analyst_web):
+    files = [
+        SimpleUploadedFile("tide.txt", DUMP.encode(), content_type="text/plain"),
+        SimpleUploadedFile("ferry.html", PAGE, content_type="text/html"),
+        SimpleUploadedFile("empty.txt", b"   ", content_type="text/plain"),
+    ]
+
+    response = analyst_web.post("/sources/new/", {"files": files})
+
+    content = response.content.decode()
+    assert response.status_code == 200  # one failure does not fail the rest
+    assert content.count('class="result-created"') == 2
+    assert content.count('class="result-error"') == 1
+    assert Source.objects.get(original_filename="ferry.html").content_type == "text/html"
+
+
+def test_a_url_is_fetched_once_and_then_reported_as_duplicate(analyst_web, page_server, settings):
+    settings.INGEST_ALLOW_PRIVATE_URLS = True
+    url = f"{page_server}/ferry?utm_source=newsletter"
+
+    first = analyst_web.post("/sources/new/", {"urls": url})
+    second = analyst_web.post("/sources/new/", {"urls": f"{page_server}/ferry"})
+
+    assert 'class="result-created"' in first.content.decode()
+    assert 'class="result-duplicate"' in second.content.decode()
+    assert _Page.hits == 1
+    source = Source.objects.get()
+    assert source.url == f"{page_server}/ferry"
+    assert source.title == "Ferry timetable changes"
+
+
+def test_a_loopback_url_is_refused_by_default(analyst_web, page_server):
+    response = analyst_web.post("/sources/new/", {"urls": f"{page_server}/ferry"})
+
+    assert response.status_code == 400
+    assert 'class="result-error"' in response.content.decode()
+    assert _Page.hits == 0
+    assert not Source.objects.exists()
+
+
+def test_an_empty_form_says_what_to_do(analyst_web):
+    response = analyst_web.post("/sources/new/", {})
+    assert response.status_code == 400
+    assert "Paste text, choose files, or give a URL." in response.content.decode()
+
+
+def test_a_viewer_cannot_ingest(client, viewer):
+    client.force_login(viewer)
+    response = client.post("/sources/new/", {"raw": DUMP})
+    assert response.status_code == 403
+    assert not Source.objects.exists()
+
+
+def test_the_list_filters_by_words_and_outlet(client, viewer):
+    source_ingest(raw=DUMP, content_type="text/plain", outlet_domain="kelsotimes.example")
+    source_ingest(raw=PAGE, content_type="text/html", outlet_domain="coastweekly.example")
+    client.force_login(viewer)
+
+    by_words = client.get("/sources/", {"q": "tide gauge"}).content.decode()
+    by_outlet = client.get("/sources/", {"outlet": "coastweekly.example"}).content.decode()
+
+    assert "Tide gauge records" in by_words
+    assert "Ferry timetable" not in by_words
+    assert "Ferry timetable changes" in by_outlet
+    assert "Tide gauge" not in by_outlet
+
+
+def test_the_list_query_count_is_flat(client, viewer, django_assert_max_num_queries):
+    for i in range(20):
+        source_ingest(raw=DUMP + f"\nUpdate {i}.\n", content_type="text/plain", outlet_domain=f"o{i}.example")
+    client.force_login(viewer)
+    with django_assert_max_num_queries(8):
+        response = client.get("/sources/")
+    assert response.content.decode().count('href="/sources/') >= 20
