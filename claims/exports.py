@@ -11,57 +11,36 @@ from django.db.models import QuerySet
 
 from .models import Evidence
 
-COLUMNS = [
-    "id",
-    "claim_id",
-    "claim_text",
-    "claim_verdict",
-    "source_id",
-    "source_url",
-    "source_title",
-    "outlet_domain",
-    "published_at",
-    "stance",
-    "exact",
-    "prefix",
-    "suffix",
-    "start",
-    "end",
-    "anchor_state",
-    "attributed_to",
-    "note",
-    "created_by",
-    "created_at",
-    "updated_at",
-]
-_VALUES = [
-    "id",
-    "claim_id",
-    "claim__text",
-    "claim__verdict",
-    "excerpt__source_id",
-    "excerpt__source__url",
-    "excerpt__source__title",
-    "excerpt__source__outlet__domain",
-    "excerpt__source__published_at",
-    "stance",
-    "excerpt__exact",
-    "excerpt__prefix",
-    "excerpt__suffix",
-    "excerpt__start",
-    "excerpt__end",
-    "excerpt__anchor_state",
-    "attributed_to",
-    "note",
-    "created_by__username",
-    "created_at",
-    "updated_at",
-]
+# Export column name → the lookup that fetches it, in output order.
+EXPORT_COLUMNS = {
+    "id": "id",
+    "claim_id": "claim_id",
+    "claim_text": "claim__text",
+    "claim_verdict": "claim__verdict",
+    "source_id": "excerpt__source_id",
+    "source_url": "excerpt__source__url",
+    "source_title": "excerpt__source__title",
+    "outlet_domain": "excerpt__source__outlet__domain",
+    "published_at": "excerpt__source__published_at",
+    "stance": "stance",
+    "exact": "excerpt__exact",
+    "prefix": "excerpt__prefix",
+    "suffix": "excerpt__suffix",
+    "start": "excerpt__start",
+    "end": "excerpt__end",
+    "anchor_state": "excerpt__anchor_state",
+    "attributed_to": "attributed_to",
+    "note": "note",
+    "created_by": "created_by__username",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
+COLUMNS = list(EXPORT_COLUMNS)
 CHUNK = 2000
 
 
 def _rows(qs: QuerySet[Evidence]) -> Iterator[list]:
-    for row in qs.order_by("id").values_list(*_VALUES).iterator(chunk_size=CHUNK):
+    for row in qs.order_by("id").values_list(*EXPORT_COLUMNS.values()).iterator(chunk_size=CHUNK):
         yield [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
 
 
