@@ -22,7 +22,16 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from .extraction.encoding import decode_bytes
-from .models import Excerpt, ExtractionRule, Outlet, ReparseChunk, ReparseJob, Source
+from .models import (
+    Excerpt,
+    ExtractionRule,
+    IngestBatch,
+    IngestItem,
+    Outlet,
+    ReparseChunk,
+    ReparseJob,
+    Source,
+)
 
 # How much of a source's raw input the change page shows.
 RAW_PREVIEW_CHARS = 200_000
@@ -240,3 +249,20 @@ class ReparseChunkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("done",)
     search_fields = ("job__id",)
     raw_id_fields = ("job",)
+
+
+class IngestItemInline(admin.TabularInline):
+    model = IngestItem
+    fields = ("url", "status", "source", "error", "finished_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IngestBatch)
+class IngestBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "created_by", "total", "done", "failed", "created_at", "finished_at")
+    inlines = [IngestItemInline]

@@ -243,3 +243,54 @@ class ReparseChunk(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.job_id} chunk {self.index}"
+
+
+class IngestBatch(models.Model):
+    """Several URLs ingested in the background (queue ``ingest``), one item
+    each, with counters for the progress bar."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outlet_domain = models.CharField(max_length=253, blank=True, default="")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Ingest batch {self.pk} ({self.done}/{self.total})"
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+
+class IngestItemStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    CREATED = "created", "Created"
+    DUPLICATE = "duplicate", "Duplicate"
+    ERROR = "error", "Error"
+
+
+class IngestItem(models.Model):
+    batch = models.ForeignKey(IngestBatch, on_delete=models.CASCADE, related_name="items")
+    url = models.URLField(max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=IngestItemStatus.choices, default=IngestItemStatus.QUEUED
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True, default="")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.status})"

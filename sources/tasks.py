@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from . import reparse
+from . import batches, reparse
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +58,18 @@ def reparse_chunk(chunk_id: int) -> dict[str, int] | None:
         "orphaned": outcome.orphaned,
         "failed": outcome.failed,
     }
+
+
+@shared_task(
+    name="sources.ingest_url",
+    queue="ingest",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_kwargs={"max_retries": 3},
+)
+def ingest_url(item_id: int) -> str | None:
+    """Fetch and ingest one URL of a batch; returns the item's status."""
+    item = batches.ingest_item_process(item_id=item_id)
+    return item.status if item else None

@@ -7,14 +7,15 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_analyst
 
-from . import selectors, services
+from . import batches, selectors, services
+from .models import IngestBatch
 
 PAGE_SIZE = 25
 
@@ -84,15 +85,29 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
                     lambda upload=upload: _ingest_upload(upload, outlet=outlet, user=request.user),
                 )
             )
-        for url in request.POST.get("urls", "").split():
+        urls = request.POST.get("urls", "").split()
+        if len(urls) == 1:
             results.append(
                 _attempt(
-                    url,
-                    lambda url=url: services.source_ingest_url(
-                        url=url, outlet_domain=outlet, user=request.user
+                    urls[0],
+                    lambda: services.source_ingest_url(
+                        url=urls[0], outlet_domain=outlet, user=request.user
                     ),
                 )
             )
+        elif urls:
+            # Several URLs are fetched in the background, with a progress bar.
+            try:
+                batch = batches.ingest_batch_create(
+                    urls=urls, outlet_domain=outlet, user=request.user
+                )
+            except ApplicationError as exc:
+                results.append(
+                    {"input": f"{len(urls)} URLs", "status": "error", "error": exc.message}
+                )
+            else:
+                batch.refresh_from_db()  # eager mode (no broker) has already run it
+                results.append({"input": f"{batch.total} URLs", "status": "queued", "batch": batch})
         if not results:
             results.append(
                 {
@@ -105,6 +120,14 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
     return render(
         request, "sources/new.html", {"results": results, "post": request.POST}, status=status
     )
+
+
+def ingest_batch_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A URL batch's progress; the fragment alone for htmx polling."""
+    batch = get_object_or_404(IngestBatch, pk=pk)
+    items = batch.items.select_related("source").order_by("id")
+    template = "sources/_batch.html" if request.htmx else "sources/batch.html"
+    return render(request, template, {"batch": batch, "items": items})
 
 
 def _ingest_upload(upload, *, outlet, user) -> services.IngestResult:

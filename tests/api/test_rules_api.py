@@ -112,14 +112,18 @@ def test_filter_by_kind_rejects_unknown_kinds(editor_client):
 
 def test_a_stale_updated_at_gets_409_and_changes_nothing(editor_client):
     created = editor_client.post(
-        "/api/rules/", {"name": "ads", "kind": "drop_lines", "pattern": "^Advertisement$"}, format="json"
+        "/api/rules/",
+        {"name": "ads", "kind": "drop_lines", "pattern": "^Advertisement$"},
+        format="json",
     ).json()
     seen = created["updated_at"]
     first = editor_client.patch(
         f"/api/rules/{created['id']}/", {"pattern": "^Advert$", "updated_at": seen}, format="json"
     )
     second = editor_client.patch(
-        f"/api/rules/{created['id']}/", {"pattern": "^Sponsored$", "updated_at": seen}, format="json"
+        f"/api/rules/{created['id']}/",
+        {"pattern": "^Sponsored$", "updated_at": seen},
+        format="json",
     )
 
     assert first.status_code == 200

@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sources.models import Source
+from sources.batches import ingest_item_process
+from sources.models import IngestBatch, IngestItem, Source
 from sources.services import source_ingest
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +138,56 @@ def test_the_list_filters_by_words_and_outlet(client, viewer):
 
 def test_the_list_query_count_is_flat(client, viewer, django_assert_max_num_queries):
     for i in range(20):
-        source_ingest(raw=DUMP + f"\nUpdate {i}.\n", content_type="text/plain", outlet_domain=f"o{i}.example")
+        source_ingest(
+            raw=DUMP + f"\nUpdate {i}.\n", content_type="text/plain", outlet_domain=f"o{i}.example"
+        )
     client.force_login(viewer)
     with django_assert_max_num_queries(8):
         response = client.get("/sources/")
     assert response.content.decode().count('href="/sources/') >= 20
+
+
+def test_several_urls_are_fetched_in_the_background_with_progress(
+    analyst_web, page_server, settings, django_capture_on_commit_callbacks
+):
+    settings.INGEST_ALLOW_PRIVATE_URLS = True
+    urls = f"{page_server}/a\n{page_server}/b\n{page_server}/a"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = analyst_web.post("/sources/new/", {"urls": urls})
+
+    batch = IngestBatch.objects.get()
+    assert response.status_code == 200
+    assert (batch.total, batch.done, batch.failed) == (2, 2, 0)
+    assert batch.finished_at is not None
+    assert [i.status for i in batch.items.order_by("id")] == ["created", "duplicate"]
+    progress = analyst_web.get(f"/sources/batches/{batch.pk}/", HTTP_HX_REQUEST="true")
+    assert "2</strong> of 2 URLs done" in progress.content.decode()
+    assert "hx-trigger" not in progress.content.decode()  # finished: no more polling
+
+
+def test_a_batch_item_delivered_twice_is_counted_once(analyst, page_server, settings):
+    settings.INGEST_ALLOW_PRIVATE_URLS = True
+    batch = IngestBatch.objects.create(total=1)
+    item = IngestItem.objects.create(batch=batch, url=f"{page_server}/a")
+
+    first = ingest_item_process(item_id=item.pk)
+    second = ingest_item_process(item_id=item.pk)
+
+    batch.refresh_from_db()
+    assert first.status == "created"
+    assert second is None
+    assert (batch.done, batch.failed) == (1, 0)
+
+
+def test_a_failing_url_is_reported_in_its_batch(analyst, page_server):
+    batch = IngestBatch.objects.create(total=1)
+    item = IngestItem.objects.create(batch=batch, url=f"{page_server}/a")  # loopback: refused
+
+    ingest_item_process(item_id=item.pk)
+
+    item.refresh_from_db()
+    batch.refresh_from_db()
+    assert item.status == "error"
+    assert "private" in item.error.lower() or "loopback" in item.error.lower()
+    assert (batch.done, batch.failed) == (1, 1)
