@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         DATABASE_URL=_database_url(base_url, db_name),
         REDIS_URL=_database_url(os.environ["REDIS_URL"], "14"),
         DJANGO_SETTINGS_MODULE="claims_tracker.settings",
-        REPARSE_CHUNK_SIZE="200",
+        REPARSE_CHUNK_SIZE=os.environ.get("REPARSE_CHUNK_SIZE", "200"),
     )
     subprocess.run(
         [
