@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -81,16 +81,13 @@ class ClaimFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, qs, name, value):
-        for word in value.split():
-            qs = qs.filter(text__icontains=word)
-        return qs
+        return selectors.claims_with_words(qs, value)
 
     def filter_contested(self, qs, name, value):
-        condition = selectors.contested_condition()
-        return qs.filter(condition) if value else qs.exclude(condition)
+        return selectors.claims_contested(qs, value)
 
     def filter_tag(self, qs, name, value):
-        return qs.filter(tags__name=value.strip().lower())
+        return selectors.claims_tagged(qs, value)
 
 
 @extend_schema_view(
@@ -236,11 +233,10 @@ class EvidenceFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_updated_since(self, qs, name, value):
-        return qs.filter(Q(updated_at__gte=value) | Q(excerpt__updated_at__gte=value))
+        return selectors.evidence_changed_since(qs, value)
 
     def filter_contested(self, qs, name, value):
-        contested = Claim.objects.filter(selectors.contested_condition()).values("pk")
-        return qs.filter(claim__in=contested) if value else qs.exclude(claim__in=contested)
+        return selectors.evidence_of_contested_claims(qs, value)
 
 
 class CSVRenderer(renderers.BaseRenderer):

@@ -44,6 +44,38 @@ def contested_condition() -> Q:
     return Q(_has_stance(Stance.ASSERTS)) & Q(_has_stance(Stance.DISPUTES))
 
 
+# Filters shared by the pages (through ``claim_list``) and the API's
+# FilterSets, so a filter means the same thing everywhere.
+
+
+def claims_with_words(qs: QuerySet[Claim], q: str) -> QuerySet[Claim]:
+    for word in q.split():
+        qs = qs.filter(text__icontains=word)
+    return qs
+
+
+def claims_contested(qs: QuerySet[Claim], contested: bool) -> QuerySet[Claim]:
+    return qs.filter(contested_condition()) if contested else qs.exclude(contested_condition())
+
+
+def claims_tagged(qs: QuerySet[Claim], tag: str) -> QuerySet[Claim]:
+    return qs.filter(tags__name=tag.strip().lower())
+
+
+def evidence_changed_since(qs: QuerySet[Evidence], since: dt.datetime) -> QuerySet[Evidence]:
+    # A re-anchored excerpt changes the pair's quote: syncing clients see it.
+    return qs.filter(Q(updated_at__gte=since) | Q(excerpt__updated_at__gte=since))
+
+
+def evidence_of_contested_claims(qs: QuerySet[Evidence], contested: bool) -> QuerySet[Evidence]:
+    contested_claims = Claim.objects.filter(contested_condition()).values("pk")
+    return (
+        qs.filter(claim__in=contested_claims)
+        if contested
+        else qs.exclude(claim__in=contested_claims)
+    )
+
+
 def claim_list(
     *,
     q: str = "",
@@ -56,16 +88,13 @@ def claim_list(
         Prefetch("tags", queryset=Tag.objects.only("id", "name"))
     )
     if q:
-        for word in q.split():
-            qs = qs.filter(text__icontains=word)
+        qs = claims_with_words(qs, q)
     if verdict:
         qs = qs.filter(verdict=verdict)
-    if contested is True:
-        qs = qs.filter(contested_condition())
-    elif contested is False:
-        qs = qs.exclude(contested_condition())
+    if contested is not None:
+        qs = claims_contested(qs, contested)
     if tag:
-        qs = qs.filter(tags__name=tag.strip().lower())
+        qs = claims_tagged(qs, tag)
     if updated_since:
         qs = qs.filter(updated_at__gte=updated_since)
     return _with_counts(qs).order_by("-updated_at", "-id")
@@ -90,37 +119,16 @@ def review_queue() -> QuerySet[Claim]:
     )
 
 
-def evidence_list(
-    *,
-    claim: int | None = None,
-    source: int | None = None,
-    stance: str = "",
-    outlet: str = "",
-    updated_since: dt.datetime | None = None,
-    contested: bool | None = None,
-) -> QuerySet[Evidence]:
-    qs = Evidence.objects.select_related(
-        "claim", "excerpt", "excerpt__source", "excerpt__source__outlet", "created_by"
-    ).defer("excerpt__source__raw", "excerpt__source__text")
-    if claim is not None:
-        qs = qs.filter(claim_id=claim)
-    if source is not None:
-        qs = qs.filter(excerpt__source_id=source)
-    if stance:
-        qs = qs.filter(stance=stance)
-    if outlet:
-        qs = qs.filter(excerpt__source__outlet__domain=outlet.strip().lower().removeprefix("www."))
-    if updated_since:
-        # A re-anchored excerpt changes the pair's quote: syncing clients see it.
-        qs = qs.filter(Q(updated_at__gte=updated_since) | Q(excerpt__updated_at__gte=updated_since))
-    if contested is not None:
-        contested_claims = Claim.objects.filter(contested_condition()).values("pk")
-        qs = (
-            qs.filter(claim__in=contested_claims)
-            if contested
-            else qs.exclude(claim__in=contested_claims)
+def evidence_list() -> QuerySet[Evidence]:
+    """Every pair with what a list shows joined in; the API's FilterSet
+    narrows it (with ``evidence_changed_since`` and friends)."""
+    return (
+        Evidence.objects.select_related(
+            "claim", "excerpt", "excerpt__source", "excerpt__source__outlet", "created_by"
         )
-    return qs.order_by("-created_at", "-id")
+        .defer("excerpt__source__raw", "excerpt__source__text")
+        .order_by("-created_at", "-id")
+    )
 
 
 def evidence_for_claim(*, claim_id: int) -> list[Evidence]:

@@ -115,11 +115,11 @@ class SourceViewSet(
             result = services.source_ingest_url(url=data["url"], **common)
         elif "file" in data:
             upload = data["file"]
-            if upload.size > services.settings.INGEST_MAX_BYTES:
-                services._check_size(upload.size)
+            services.ingest_check_size(upload.size)
             result = services.source_ingest(
                 raw=upload.read(),
-                content_type=data.get("content_type") or _content_type_for_name(upload.name),
+                content_type=data.get("content_type")
+                or services.content_type_for_filename(upload.name),
                 filename=upload.name,
                 charset=upload.charset,
                 **common,
@@ -134,13 +134,6 @@ class SourceViewSet(
         return Response(
             body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
-
-
-def _content_type_for_name(name: str) -> str | None:
-    lowered = (name or "").lower()
-    if lowered.endswith((".html", ".htm", ".xhtml")):
-        return "text/html"
-    return None
 
 
 class RuleFilter(django_filters.FilterSet):

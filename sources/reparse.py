@@ -31,6 +31,7 @@ from .models import (
     SourceStatus,
 )
 from .selectors import fingerprint_for, rules_by_outlet
+from .services import source_fields
 
 logger = logging.getLogger(__name__)
 
@@ -213,19 +214,8 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
             source.parse_error = f"{exc.__class__.__name__}: {exc}"
             source.rules_fingerprint = fingerprint
         else:
-            overrides = source.overrides or {}
-            source.title = (overrides.get("title") or result.title or "")[:2000]
-            source.authors = list(result.authors)
-            source.published_at = (
-                timezone.datetime.fromisoformat(overrides["published_at"])
-                if overrides.get("published_at")
-                else result.published_at
-            )
-            source.language = (result.language or "")[:12]
-            source.site_name = (result.site_name or "")[:200]
-            source.text = result.text
-            source.status = SourceStatus.PARSED
-            source.parse_error = ""
+            for name, value in source_fields(result, source.overrides or {}).items():
+                setattr(source, name, value)
             source.rules_fingerprint = fingerprint
             if source.text != before["text"]:
                 new_texts[source.pk] = source.text

@@ -9,14 +9,13 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 
 from claims_tracker.common.errors import ApplicationError
 from sources.extraction import RuleSpec, decode_bytes, extract, validate_rule
 
 from .models import ExtractionRule, Outlet, ReparseJob, Source
 from .reparse import reparse_job_create
-from .selectors import fingerprint_for, rule_specs
+from .selectors import fingerprint_for, rule_specs, rules_effective
 from .services import outlet_get_or_create
 
 EDITABLE_FIELDS = (
@@ -41,13 +40,7 @@ class RuleChange:
 def _scope_fingerprint(outlet_id: int | None) -> str:
     """What extraction would be for the scope a rule lives in: the global rules
     alone, or the outlet's effective rules."""
-    scope = (
-        Q(outlet__isnull=True)
-        if outlet_id is None
-        else Q(outlet__isnull=True) | Q(outlet_id=outlet_id)
-    )
-    rules = ExtractionRule.objects.filter(scope, enabled=True).order_by("position", "id")
-    return fingerprint_for(rule_specs(rules))
+    return fingerprint_for(rule_specs(rules_effective(outlet_id=outlet_id)))
 
 
 def _resolve_outlet(value: Any) -> Outlet | None:

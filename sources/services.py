@@ -22,6 +22,7 @@ from .selectors import fingerprint_for, rule_specs, rules_effective, source_find
 
 logger = logging.getLogger(__name__)
 
+HTML_SUFFIXES = (".html", ".htm")
 ALLOWED_CONTENT_TYPES = {ContentType.HTML.value, ContentType.TEXT.value}
 
 
@@ -46,7 +47,14 @@ def outlet_get_or_create(*, domain: str, name: str = "") -> Outlet:
     return outlet
 
 
-def _check_size(size: int) -> None:
+def content_type_for_filename(name: str) -> str | None:
+    """``text/html`` for an .html/.htm file; None otherwise (the caller sniffs
+    the content, or takes it as plain text)."""
+    return "text/html" if (name or "").lower().endswith(HTML_SUFFIXES) else None
+
+
+def ingest_check_size(size: int) -> None:
+    """Refuse input over ``INGEST_MAX_BYTES`` (413), before reading it all."""
     limit = settings.INGEST_MAX_BYTES
     if size > limit:
         raise ApplicationError(
@@ -56,22 +64,25 @@ def _check_size(size: int) -> None:
         )
 
 
-def _apply_overrides(result: ExtractionResult, overrides: dict) -> ExtractionResult:
-    if overrides.get("title"):
-        result.title = overrides["title"]
-    if overrides.get("published_at"):
-        result.published_at = dt.datetime.fromisoformat(overrides["published_at"])
-    return result
-
-
-def source_extract(
-    *, raw: bytes, charset: str | None, content_type: str, url: str | None, outlet_id: int | None
-) -> tuple[ExtractionResult, str]:
-    """Run the pipeline under the outlet's current rules; returns the result
-    and the rules fingerprint it was made under."""
-    specs = rule_specs(rules_effective(outlet_id=outlet_id))
-    text = decode_bytes(raw, declared_charset=charset)
-    return extract(text, content_type=content_type, url=url, rules=specs), fingerprint_for(specs)
+def source_fields(result: ExtractionResult, overrides: dict) -> dict[str, object]:
+    """The source fields an extraction result gives, with what the person who
+    ingested it said (``overrides``: title, published_at) winning: used by
+    ingestion and by every re-parse, so both store the same thing."""
+    published_at = (
+        dt.datetime.fromisoformat(overrides["published_at"])
+        if overrides.get("published_at")
+        else result.published_at
+    )
+    return {
+        "title": (overrides.get("title") or result.title or "")[:2000],
+        "authors": list(result.authors),
+        "published_at": published_at,
+        "language": (result.language or "")[:12],
+        "site_name": (result.site_name or "")[:200],
+        "text": result.text,
+        "status": SourceStatus.PARSED,
+        "parse_error": "",
+    }
 
 
 def source_ingest(
@@ -99,7 +110,7 @@ def source_ingest(
         raw_bytes, charset = raw.encode("utf-8"), "utf-8"
     else:
         raw_bytes = bytes(raw)
-    _check_size(len(raw_bytes))
+    ingest_check_size(len(raw_bytes))
     if not raw_bytes.strip():
         raise ApplicationError("The input is empty.", code="empty")
     if content_type and content_type not in ALLOWED_CONTENT_TYPES:
@@ -127,9 +138,7 @@ def source_ingest(
     specs = rule_specs(rules_effective(outlet_id=outlet.pk if outlet else None))
     fields: dict[str, object] = {"rules_fingerprint": fingerprint_for(specs)}
     try:
-        result = _apply_overrides(
-            extract(decoded, content_type=content_type, url=canonical, rules=specs), overrides
-        )
+        result = extract(decoded, content_type=content_type, url=canonical, rules=specs)
     except ApplicationError:
         raise
     except Exception as exc:
@@ -137,7 +146,7 @@ def source_ingest(
         fields.update(status=SourceStatus.FAILED, parse_error=f"{exc.__class__.__name__}: {exc}")
         fields.update(title=overrides.get("title", ""))
     else:
-        fields.update(_result_fields(result))
+        fields.update(source_fields(result, overrides))
         if outlet and result.site_name and outlet.name == outlet.domain:
             outlet.name = result.site_name[:200]
             outlet.save(update_fields=["name"])
@@ -164,19 +173,6 @@ def source_ingest(
             raise
         return IngestResult(existing, created=False)
     return IngestResult(source, created=True)
-
-
-def _result_fields(result: ExtractionResult) -> dict[str, object]:
-    return {
-        "title": (result.title or "")[:2000],
-        "authors": list(result.authors),
-        "published_at": result.published_at,
-        "language": (result.language or "")[:12],
-        "site_name": (result.site_name or "")[:200],
-        "text": result.text,
-        "status": SourceStatus.PARSED,
-        "parse_error": "",
-    }
 
 
 def source_ingest_url(

@@ -16,14 +16,20 @@ logger = logging.getLogger(__name__)
 # else is a bug or bad data and retrying would only repeat it.
 TRANSIENT = (OperationalError, InterfaceError)
 
+# Every task here recomputes from stored input, so it may be acknowledged late
+# and redelivered when its worker dies; transient errors are retried with backoff.
+IDEMPOTENT_TASK = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+}
+
 
 @shared_task(
     name="sources.reparse_job_start",
     queue="reparse",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=2,
+    **IDEMPOTENT_TASK,
     retry_kwargs={"max_retries": 5},
 )
 def reparse_job_start(job_id: int) -> int:
@@ -37,10 +43,7 @@ def reparse_job_start(job_id: int) -> int:
 @shared_task(
     name="sources.reparse_chunk",
     queue="reparse",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=2,
+    **IDEMPOTENT_TASK,
     retry_kwargs={"max_retries": 5},
 )
 def reparse_chunk(chunk_id: int) -> dict[str, int] | None:
@@ -63,10 +66,7 @@ def reparse_chunk(chunk_id: int) -> dict[str, int] | None:
 @shared_task(
     name="sources.ingest_url",
     queue="ingest",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=2,
+    **IDEMPOTENT_TASK,
     retry_kwargs={"max_retries": 3},
 )
 def ingest_url(item_id: int) -> str | None:

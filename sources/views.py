@@ -131,9 +131,8 @@ def ingest_batch_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ingest_upload(upload, *, outlet, user) -> services.IngestResult:
-    services._check_size(upload.size)
-    name = upload.name.lower()
-    content_type = "text/html" if name.endswith((".html", ".htm")) else None
+    services.ingest_check_size(upload.size)
+    content_type = services.content_type_for_filename(upload.name)
     return services.source_ingest(
         raw=upload.read(),
         content_type=content_type,

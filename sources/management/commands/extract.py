@@ -11,8 +11,9 @@ from claims_tracker.common.errors import ApplicationError
 from sources.extraction import decode_bytes, extract
 from sources.models import Outlet
 from sources.selectors import rule_specs, rules_effective
+from sources.services import content_type_for_filename
 
-from .ingest import HTML_SUFFIXES, _files
+from .ingest import _files
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         failed = 0
         for path in _files(options["paths"]):
             try:
-                content_type = "text/html" if path.suffix.lower() in HTML_SUFFIXES else "text/plain"
+                content_type = content_type_for_filename(path.name) or "text/plain"
                 result = extract(
                     decode_bytes(path.read_bytes()), content_type=content_type, rules=specs
                 )

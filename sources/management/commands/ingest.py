@@ -13,8 +13,6 @@ from tqdm import tqdm
 from claims_tracker.common.errors import ApplicationError
 from sources import services
 
-HTML_SUFFIXES = {".html", ".htm"}
-
 
 def _files(paths: list[str]) -> Iterator[Path]:
     for raw in paths:
@@ -80,9 +78,8 @@ class Command(BaseCommand):
             else:
                 if not path.is_file():
                     raise ApplicationError(f"No such file: {path}")
-                content_type = "text/html" if path.suffix.lower() in HTML_SUFFIXES else "text/plain"
-                size = path.stat().st_size
-                services._check_size(size)
+                content_type = services.content_type_for_filename(path.name) or "text/plain"
+                services.ingest_check_size(path.stat().st_size)
                 result = services.source_ingest(
                     raw=path.read_bytes(),
                     content_type=content_type,
