@@ -241,6 +241,10 @@ REVIEW_ORGANIZATION = {
 }
 # Sources per re-parse task: small enough to finish well within the time limit.
 REPARSE_CHUNK_SIZE = int(os.environ.get("REPARSE_CHUNK_SIZE", "100"))
+# A chunk whose worker died this many times while on it is failed, not redelivered again.
+REPARSE_MAX_DELIVERIES = int(os.environ.get("REPARSE_MAX_DELIVERIES", "3"))
+# Retries of a chunk after a database error or the soft time limit.
+REPARSE_CHUNK_RETRIES = int(os.environ.get("REPARSE_CHUNK_RETRIES", "5"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024

@@ -199,9 +199,23 @@ class ReparseJob(models.Model):
     relocated = models.PositiveIntegerField(default=0)
     orphaned = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
+    handed_over = models.PositiveIntegerField(
+        default=0, help_text="Sources a newer job took over before this one reached them."
+    )
     chunks_total = models.PositiveIntegerField(default=0)
     chunks_done = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True, default="")
+    chunks_failed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="", help_text="Why the job failed.")
+    # An explicit list of sources (a retry of failed sources); null: the scope.
+    source_ids = models.JSONField(null=True, blank=True)
+    retried_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The job that retried this one's failed sources.",
+    )
     superseded_by = models.ForeignKey(
         "self",
         null=True,
@@ -227,13 +241,26 @@ class ReparseJob(models.Model):
 class ReparseChunk(models.Model):
     """One task's share of a job. Processing a chunk and marking it done happen
     in one transaction, so a chunk redelivered after a worker died is either
-    redone from scratch or skipped: its sources are counted exactly once."""
+    redone from scratch or skipped: its sources are counted exactly once.
+
+    ``in_flight`` is committed before the work starts and cleared when an
+    attempt ends (done, or an error the task caught): a delivery that finds it
+    still set knows the previous attempt's worker died, and counts it in
+    ``deaths``; at ``REPARSE_MAX_DELIVERIES`` the chunk is failed, not retried."""
 
     job = models.ForeignKey(ReparseJob, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()
     source_ids = models.JSONField(default=list)
-    done = models.BooleanField(default=False)
+    done = models.BooleanField(
+        default=False, help_text="Finished: processed, handed over or failed."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
+    deliveries = models.PositiveIntegerField(default=0)
+    deaths = models.PositiveIntegerField(default=0)
+    in_flight = models.BooleanField(default=False)
+    handed_over = models.PositiveIntegerField(default=0)
+    failed_source_ids = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["job_id", "index"]

@@ -5,18 +5,31 @@ chunk is processed in one transaction that also marks it done and adds to the
 job's counters, so a chunk whose worker died is redone from scratch when the
 broker redelivers it, and a chunk delivered twice is skipped the second time:
 every source is counted once, whatever happens to the workers.
+
+Every job ends, ``done`` or ``failed`` with a reason:
+- a newer job takes over exactly the pending sources it also covers; the
+  older one keeps the rest and counts what it handed over (``handed_over``);
+- a chunk whose worker dies ``REPARSE_MAX_DELIVERIES`` times (a poison chunk)
+  is failed with its source ids instead of being redelivered forever;
+- a chunk that keeps hitting database errors or the soft time limit is failed
+  once its retries are spent (``sources.tasks``), and one that hits the hard
+  time limit at once;
+- ``total == processed + handed_over`` when a job ends, and ``failed`` counts
+  the sources of failed chunks and the sources whose parse failed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
-from django.db.models import F, Model, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
 from sources.anchoring import AnchorState, Quote, reanchor_all
@@ -34,6 +47,12 @@ from .selectors import fingerprint_for, rules_by_outlet
 from .services import source_fields
 
 logger = logging.getLogger(__name__)
+
+ACTIVE = (ReparseStatus.QUEUED, ReparseStatus.RUNNING)
+ENDED = (ReparseStatus.DONE, ReparseStatus.FAILED)
+# Namespace of the advisory locks that say "a live worker is on this chunk".
+_CHUNK_LOCK_NAMESPACE = 0x5250  # "RP"
+_ERRORS_SHOWN = 3
 
 SOURCE_FIELDS = (
     "title",
@@ -56,11 +75,13 @@ class ChunkOutcome:
     orphaned: int = 0
     failed: int = 0
     changed_ids: list[int] = field(default_factory=list)
+    failed_ids: list[int] = field(default_factory=list)
 
     def add(self, other: ChunkOutcome) -> None:
         for name in ("processed", "changed", "relocated", "orphaned", "failed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.changed_ids.extend(other.changed_ids)
+        self.failed_ids.extend(other.failed_ids)
 
 
 def _scope(job: ReparseJob) -> Q:
@@ -85,14 +106,17 @@ def reparse_job_create(
     reason: str = "",
     user: AbstractBaseUser | None = None,
     enqueue: bool = True,
+    source_ids: Sequence[int] | None = None,
 ) -> ReparseJob:
-    """Create a job for the sources of one outlet (or all) and, after commit,
-    enqueue its start. Call inside the transaction that changed the rules."""
+    """Create a job for the sources of one outlet (or all, or exactly
+    ``source_ids``) and, after commit, enqueue its start. Call inside the
+    transaction that changed the rules."""
     job = ReparseJob.objects.create(
         outlet_id=outlet_id,
         scope_all=outlet_id is None,
         only_stale=only_stale,
         reason=reason[:300],
+        source_ids=sorted(set(source_ids)) if source_ids is not None else None,
         created_by=user if user and user.is_authenticated else None,
     )
     if enqueue:
@@ -102,13 +126,66 @@ def reparse_job_create(
     return job
 
 
+def reparse_failed_sources(*, job_id: int | None = None) -> list[int]:
+    """The sources that ended jobs could not re-parse (failed chunks, failed
+    parses) and that no later job retried: of one job, or of all."""
+    jobs = ReparseJob.objects.filter(status__in=ENDED, retried_by__isnull=True)
+    if job_id is not None:
+        jobs = jobs.filter(pk=job_id)
+    ids: set[int] = set()
+    for failed in ReparseChunk.objects.filter(job__in=jobs).values_list(
+        "failed_source_ids", flat=True
+    ):
+        ids.update(failed)
+    return sorted(ids)
+
+
+@transaction.atomic
+def reparse_job_retry_failed(
+    *, job_id: int | None = None, user: AbstractBaseUser | None = None, enqueue: bool = True
+) -> ReparseJob | None:
+    """A new job for the failed sources of one ended job (or of every ended
+    job not retried yet); None when there is nothing to retry. The retried
+    jobs point at it (``retried_by``), so a source is retried once per click."""
+    jobs = ReparseJob.objects.select_for_update().filter(status__in=ENDED, retried_by__isnull=True)
+    if job_id is not None:
+        jobs = jobs.filter(pk=job_id)
+    job_ids = list(jobs.values_list("pk", flat=True))
+    source_ids = reparse_failed_sources(job_id=job_id)
+    if not source_ids:
+        return None
+    label = f"job {job_id}" if job_id is not None else "earlier jobs"
+    retry = reparse_job_create(
+        only_stale=False,
+        source_ids=source_ids,
+        reason=f"Retry of {len(source_ids)} failed sources of {label}",
+        user=user,
+        enqueue=enqueue,
+    )
+    ReparseJob.objects.filter(pk__in=job_ids).update(retried_by=retry)
+    return retry
+
+
+def _job_sources(job: ReparseJob) -> QuerySet[Source]:
+    if job.source_ids is not None:
+        return Source.objects.filter(pk__in=job.source_ids)
+    sources = Source.objects.filter(_scope(job))
+    if job.only_stale:
+        outlet_ids = list(sources.values_list("outlet_id", flat=True).distinct())
+        sources = sources.filter(stale_condition(outlet_ids=outlet_ids))
+    return sources
+
+
 def reparse_job_plan(*, job_id: int) -> list[int]:
     """Split the job into chunks, once; returns the ids of its pending chunks.
 
     Called again (the start task redelivered after its worker died), it plans
     nothing new and returns the chunks still pending, to enqueue again: a
-    chunk delivered twice is processed once. Older active jobs over the same sources give their pending chunks up to
-    this one, so no source is processed twice for the same change.
+    chunk delivered twice is processed once. Older active jobs hand over the
+    pending sources this one also covers (``_take_over``).
+
+    Locks: this job's row, then the older jobs' pending chunks (in id order),
+    waiting for a chunk a worker is processing to commit.
     """
     with transaction.atomic():
         job = ReparseJob.objects.select_for_update().get(pk=job_id)
@@ -116,28 +193,8 @@ def reparse_job_plan(*, job_id: int) -> list[int]:
             return list(job.chunks.filter(done=False).values_list("pk", flat=True))
         if job.status != ReparseStatus.QUEUED:
             return []
-        older = ReparseJob.objects.filter(
-            status__in=[ReparseStatus.QUEUED, ReparseStatus.RUNNING], pk__lt=job.pk
-        )
-        if not job.scope_all:
-            older = older.filter(outlet_id=job.outlet_id)
-        older_ids = list(older.values_list("pk", flat=True))
-        if older_ids:
-            ReparseChunk.objects.filter(job_id__in=older_ids, done=False).update(
-                done=True, finished_at=timezone.now()
-            )
-            now = timezone.now()
-            ReparseJob.objects.filter(pk__in=older_ids).update(
-                status=ReparseStatus.DONE,
-                finished_at=now,
-                superseded_by=job,
-                error=f"Superseded by job {job.pk}, which took over its pending sources.",
-            )
-        sources = Source.objects.filter(_scope(job))
-        if job.only_stale:
-            outlet_ids = list(sources.values_list("outlet_id", flat=True).distinct())
-            sources = sources.filter(stale_condition(outlet_ids=outlet_ids))
-        source_ids = list(sources.order_by("pk").values_list("pk", flat=True))
+        source_ids = list(_job_sources(job).order_by("pk").values_list("pk", flat=True))
+        _take_over(job=job, source_ids=source_ids)
         size = max(1, settings.REPARSE_CHUNK_SIZE)
         chunks = [
             ReparseChunk(job=job, index=i, source_ids=source_ids[start : start + size])
@@ -154,31 +211,221 @@ def reparse_job_plan(*, job_id: int) -> list[int]:
         return [chunk.pk for chunk in chunks]
 
 
-def reparse_chunk_process(*, chunk_id: int) -> ChunkOutcome | None:
-    """Re-parse one chunk's sources from their raw input and re-anchor the
-    excerpts of every source whose text changed. Returns None when the chunk
-    was already done (a redelivery)."""
+def _take_over(*, job: ReparseJob, source_ids: Sequence[int]) -> None:
+    """Older active jobs give up the pending sources ``job`` also covers: it
+    re-parses them under the same (current) rules, so doing them twice would
+    only repeat the work. What ``job`` does not cover stays with the older job,
+    which goes on and counts the rest in ``handed_over``."""
+    covered = set(source_ids)
+    if not covered:
+        return
+    pending = (
+        ReparseChunk.objects.select_for_update(of=("self",))
+        .filter(job__status__in=ACTIVE, job_id__lt=job.pk, done=False)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    moved_by_job: dict[int, int] = {}
+    emptied_by_job: dict[int, int] = {}
+    changed: list[ReparseChunk] = []
+    for chunk in pending:
+        keep = [pk for pk in chunk.source_ids if pk not in covered]
+        moved = len(chunk.source_ids) - len(keep)
+        if not moved:
+            continue
+        chunk.source_ids = keep
+        chunk.handed_over += moved
+        if not keep:
+            chunk.done, chunk.in_flight, chunk.finished_at = True, False, now
+            emptied_by_job[chunk.job_id] = emptied_by_job.get(chunk.job_id, 0) + 1
+        moved_by_job[chunk.job_id] = moved_by_job.get(chunk.job_id, 0) + moved
+        changed.append(chunk)
+    ReparseChunk.objects.bulk_update(
+        changed, ["source_ids", "handed_over", "done", "in_flight", "finished_at"]
+    )
+    for older_id, moved in sorted(moved_by_job.items()):
+        ReparseJob.objects.filter(pk=older_id).update(
+            handed_over=F("handed_over") + moved,
+            chunks_done=F("chunks_done") + emptied_by_job.get(older_id, 0),
+            superseded_by=job,
+        )
+        _job_finish_if_complete(job_id=older_id)
+
+
+def _job_finish_if_complete(*, job_id: int) -> None:
+    """``done`` once every chunk is finished, ``failed`` (with the chunks'
+    reasons) when some chunk failed. Call in the transaction that finished
+    the last chunk, after it updated the job's row (which it locks)."""
+    row = (
+        ReparseJob.objects.filter(pk=job_id)
+        .values("status", "chunks_done", "chunks_total", "chunks_failed")
+        .first()
+    )
+    if row is None or row["status"] != ReparseStatus.RUNNING:
+        return
+    if row["chunks_done"] < row["chunks_total"]:
+        return
+    now = timezone.now()
+    if not row["chunks_failed"]:
+        ReparseJob.objects.filter(pk=job_id).update(status=ReparseStatus.DONE, finished_at=now)
+        return
+    errors = list(
+        ReparseChunk.objects.filter(job_id=job_id)
+        .exclude(error="")
+        .order_by("index")
+        .values_list("error", flat=True)[: _ERRORS_SHOWN + 1]
+    )
+    summary = f"{row['chunks_failed']} of {row['chunks_total']} chunks failed: " + " ".join(
+        errors[:_ERRORS_SHOWN]
+    )
+    if row["chunks_failed"] > _ERRORS_SHOWN:
+        summary += " …"
+    ReparseJob.objects.filter(pk=job_id).update(
+        status=ReparseStatus.FAILED, finished_at=now, error=summary
+    )
+
+
+@contextlib.contextmanager
+def _chunk_claim(chunk_id: int) -> Iterator[bool]:
+    """Whether no live worker is on this chunk, held for the block.
+
+    A session-level advisory lock on PostgreSQL: it outlives the short
+    transaction that marks the chunk in flight, and dies with its
+    connection, so a worker that was killed holds nothing. A delivery that
+    cannot take it is a duplicate of one in progress (whose own message is
+    still unacknowledged): it may return at once. SQLite runs one writer."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", [_CHUNK_LOCK_NAMESPACE, chunk_id % 2**31]
+        )
+        claimed = cursor.fetchone()[0]
+    try:
+        yield claimed
+    finally:
+        if claimed:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_unlock(%s, %s)",
+                        [_CHUNK_LOCK_NAMESPACE, chunk_id % 2**31],
+                    )
+            except DatabaseError:
+                # The connection is gone, and the session's lock with it.
+                connection.close()
+
+
+def _chunk_begin(*, chunk_id: int) -> bool:
+    """Mark the chunk in flight (committed before any work); False when there
+    is nothing to do. A chunk still in flight from an earlier delivery lost
+    its worker: that counts as a death, and at ``REPARSE_MAX_DELIVERIES``
+    deaths the chunk is failed instead of tried again."""
     with transaction.atomic():
         chunk = ReparseChunk.objects.select_for_update().filter(pk=chunk_id).first()
         if chunk is None or chunk.done:
+            return False
+        if chunk.in_flight:
+            chunk.deaths += 1
+        limit = max(1, settings.REPARSE_MAX_DELIVERIES)
+        if chunk.deaths >= limit:
+            _chunk_fail(
+                chunk,
+                reason=f"the worker died {chunk.deaths} times while re-parsing them "
+                f"(REPARSE_MAX_DELIVERIES={limit}); not tried again.",
+            )
+            return False
+        chunk.in_flight = True
+        chunk.deliveries += 1
+        chunk.save(update_fields=["in_flight", "deaths", "deliveries"])
+        return True
+
+
+def _chunk_fail(chunk: ReparseChunk, *, reason: str) -> None:
+    ids = list(chunk.source_ids)
+    shown = ", ".join(str(pk) for pk in ids[:20]) + (" …" if len(ids) > 20 else "")
+    chunk.done, chunk.in_flight, chunk.finished_at = True, False, timezone.now()
+    chunk.failed_source_ids = ids
+    chunk.error = f"Chunk {chunk.index} (sources {shown}): {reason}"
+    chunk.save(
+        update_fields=["done", "in_flight", "finished_at", "failed_source_ids", "error", "deaths"]
+    )
+    ReparseJob.objects.filter(pk=chunk.job_id).update(
+        processed=F("processed") + len(ids),
+        failed=F("failed") + len(ids),
+        chunks_done=F("chunks_done") + 1,
+        chunks_failed=F("chunks_failed") + 1,
+    )
+    _job_finish_if_complete(job_id=chunk.job_id)
+
+
+def reparse_chunk_fail(*, chunk_id: int, reason: str) -> None:
+    """Give the chunk up: its sources are failed with ``reason`` (retries
+    spent, hard time limit, a bug) and the job ends when it was the last."""
+    with transaction.atomic():
+        chunk = ReparseChunk.objects.select_for_update().filter(pk=chunk_id).first()
+        if chunk is not None and not chunk.done:
+            _chunk_fail(chunk, reason=reason)
+
+
+def reparse_chunk_release(*, chunk_id: int) -> None:
+    """An attempt ended with an error its task caught (it will retry): the
+    worker did not die, so the next delivery must not count a death."""
+    ReparseChunk.objects.filter(pk=chunk_id, done=False).update(in_flight=False)
+
+
+def reparse_job_fail(*, job_id: int, reason: str) -> None:
+    """A job that could not even be planned ends failed, with the reason."""
+    ReparseJob.objects.filter(pk=job_id, status__in=ACTIVE).update(
+        status=ReparseStatus.FAILED, finished_at=timezone.now(), error=reason[:2000]
+    )
+
+
+def reparse_work_pending() -> tuple[list[int], list[int]]:
+    """(queued job ids, pending chunk ids of running jobs): what a broker that
+    lost its messages (restarted without persistence) must be told again."""
+    queued = list(
+        ReparseJob.objects.filter(status=ReparseStatus.QUEUED).values_list("pk", flat=True)
+    )
+    chunks = list(
+        ReparseChunk.objects.filter(job__status=ReparseStatus.RUNNING, done=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return queued, chunks
+
+
+def reparse_chunk_process(*, chunk_id: int) -> ChunkOutcome | None:
+    """Re-parse one chunk's sources from their raw input and re-anchor the
+    excerpts of every source whose text changed. Returns None when there was
+    nothing to do (done already, another worker on it, or given up).
+
+    Locks the chunk's row, then its sources (in id order), then the job's row.
+    """
+    with _chunk_claim(chunk_id) as claimed:
+        if not claimed or not _chunk_begin(chunk_id=chunk_id):
             return None
-        job = ReparseJob.objects.only("id", "only_stale").get(pk=chunk.job_id)
-        outcome = sources_reparse(source_ids=chunk.source_ids, only_stale=job.only_stale)
-        chunk.done = True
-        chunk.finished_at = timezone.now()
-        chunk.save(update_fields=["done", "finished_at"])
-        ReparseJob.objects.filter(pk=job.pk).update(
-            processed=F("processed") + outcome.processed,
-            changed=F("changed") + outcome.changed,
-            relocated=F("relocated") + outcome.relocated,
-            orphaned=F("orphaned") + outcome.orphaned,
-            failed=F("failed") + outcome.failed,
-            chunks_done=F("chunks_done") + 1,
-        )
-        ReparseJob.objects.filter(
-            pk=job.pk, chunks_done=F("chunks_total"), status=ReparseStatus.RUNNING
-        ).update(status=ReparseStatus.DONE, finished_at=timezone.now())
-        return outcome
+        with transaction.atomic():
+            chunk = ReparseChunk.objects.select_for_update().filter(pk=chunk_id).first()
+            if chunk is None or chunk.done:
+                return None
+            job = ReparseJob.objects.only("id", "only_stale").get(pk=chunk.job_id)
+            outcome = sources_reparse(source_ids=chunk.source_ids, only_stale=job.only_stale)
+            chunk.done, chunk.in_flight = True, False
+            chunk.finished_at = timezone.now()
+            chunk.failed_source_ids = outcome.failed_ids
+            chunk.save(update_fields=["done", "in_flight", "finished_at", "failed_source_ids"])
+            ReparseJob.objects.filter(pk=job.pk).update(
+                processed=F("processed") + outcome.processed,
+                changed=F("changed") + outcome.changed,
+                relocated=F("relocated") + outcome.relocated,
+                orphaned=F("orphaned") + outcome.orphaned,
+                failed=F("failed") + outcome.failed,
+                chunks_done=F("chunks_done") + 1,
+            )
+            _job_finish_if_complete(job_id=job.pk)
+            return outcome
 
 
 def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> ChunkOutcome:
@@ -206,9 +453,13 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
                 url=source.url,
                 rules=specs_by_outlet[source.outlet_id],
             )
+        except SoftTimeLimitExceeded:
+            # Not this source's fault: the whole chunk is retried (sources.tasks).
+            raise
         except Exception as exc:
             logger.warning("Re-parse of source %s failed: %s", source.pk, exc)
             outcome.failed += 1
+            outcome.failed_ids.append(source.pk)
             # Keep the last good text, so its excerpts stay valid.
             source.status = SourceStatus.FAILED
             source.parse_error = f"{exc.__class__.__name__}: {exc}"
@@ -271,9 +522,9 @@ def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
         for excerpt, anchor in zip(items, reanchor_all(quotes, texts[source_id]), strict=True):
             state = anchor.state.value
             if state == AnchorState.ORPHANED.value:
-                orphaned += 1
                 if excerpt.anchor_state == state:
-                    continue
+                    continue  # orphaned already: not this job's doing
+                orphaned += 1
                 excerpt.anchor_state = state
                 excerpt.anchor_score = anchor.score
             else:
@@ -321,7 +572,7 @@ def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
 def reparse_job_run_inline(
     *, job_id: int, on_chunk: Callable[[ChunkOutcome | None, int], None] | None = None
 ) -> ReparseJob:
-    """Run a job in this process (``manage.py reparse --sync``, eager mode)."""
+    """Run a job in this process (``manage.py reparse --sync``)."""
     chunk_ids = reparse_job_plan(job_id=job_id)
     for chunk_id in chunk_ids:
         outcome = reparse_chunk_process(chunk_id=chunk_id)

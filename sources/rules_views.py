@@ -10,6 +10,7 @@ page includes, so the page works without JavaScript too.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,13 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_editor, page_requires
 
-from . import rule_services, selectors
+from . import reparse, rule_services, selectors
 from .models import ExtractionRule, Outlet, ReparseJob, ReparseStatus
 from .rules_forms import RuleForm
 from .textdiff import DiffSummary, diff_summary, render_diff
 
 RECENT_JOBS = 10
 ORPHANS_SHOWN = 50
+FAILED_JOBS_SHOWN_FOR = dt.timedelta(days=7)
 PREVIEW_SOURCES = 8
 # How many "superseded by" links the progress fragment follows to the job
 # that actually carries on the work.
@@ -78,8 +80,9 @@ def _orphans_context() -> dict[str, Any]:
 
 
 def _job_focus(job_id: int | None) -> list[ReparseJob]:
-    """The job the user just started (if any) and every job still running."""
-    jobs = list(selectors.reparse_job_active().select_related("outlet"))
+    """The job the user just started (if any), every job still running, and
+    the latest failed jobs nobody retried yet (with their reason)."""
+    jobs = list(selectors.reparse_job_focus(failed_within=FAILED_JOBS_SHOWN_FOR))
     if job_id is not None and all(job.pk != job_id for job in jobs):
         focused = ReparseJob.objects.select_related("outlet").filter(pk=job_id).first()
         if focused is not None:
@@ -121,7 +124,9 @@ def reparse_job_fragment(request: HttpRequest, job_id: int) -> HttpResponse:
     A superseded job hands over to the job that took over its sources."""
     job = get_object_or_404(ReparseJob.objects.select_related("outlet"), pk=job_id)
     superseded: list[ReparseJob] = []
-    while job.superseded_by_id and len(superseded) < SUPERSEDED_HOPS:
+    # Only a job that has ended hands the page over: one that still owes some
+    # sources (the successor did not cover them) is shown itself.
+    while job.superseded_by_id and job.status not in ACTIVE and len(superseded) < SUPERSEDED_HOPS:
         superseded.append(job)
         job = ReparseJob.objects.select_related("outlet").get(pk=job.superseded_by_id)
     response = render(request, "rules/_job.html", {"job": job, "superseded": superseded})
@@ -129,6 +134,19 @@ def reparse_job_fragment(request: HttpRequest, job_id: int) -> HttpResponse:
         # The last poll: let the orphan list refresh itself.
         response["HX-Trigger"] = "reparse-finished"
     return response
+
+
+@require_POST
+@editor_required
+def reparse_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The "retry failed sources" button of an ended job."""
+    job = get_object_or_404(ReparseJob, pk=job_id)
+    retry = reparse.reparse_job_retry_failed(job_id=job.pk, user=request.user)
+    if retry is None:
+        messages.info(request, f"Job {job.pk} has no failed sources left to retry.")
+        return redirect(reverse("rules") + "#jobs")
+    messages.success(request, f"Retrying the failed sources of job {job.pk} (job {retry.pk}).")
+    return redirect(reverse("rules") + f"?job={retry.pk}#jobs")
 
 
 @require_GET

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 from django.db.models import BooleanField, Count, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from sources.extraction import RuleSpec, rules_fingerprint
 
@@ -145,3 +146,18 @@ def excerpt_orphans() -> QuerySet[Excerpt]:
 
 def reparse_job_active() -> QuerySet[ReparseJob]:
     return ReparseJob.objects.filter(status__in=["queued", "running"]).order_by("created_at")
+
+
+def reparse_job_focus(*, failed_within: dt.timedelta) -> QuerySet[ReparseJob]:
+    """Jobs the rules page shows first: those still running, and those that
+    failed recently and were not retried (with their reason)."""
+    recently_failed = Q(
+        status="failed",
+        retried_by__isnull=True,
+        finished_at__gte=timezone.now() - failed_within,
+    )
+    return (
+        ReparseJob.objects.filter(Q(status__in=["queued", "running"]) | recently_failed)
+        .select_related("outlet")
+        .order_by("created_at")
+    )

@@ -191,5 +191,8 @@ class ReparseJobSerializer(serializers.ModelSerializer):
             "created_at",
             "reason",
             "superseded_by",
+            "handed_over",
+            "error",
+            "retried_by",
         ]
         read_only_fields = fields

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -67,8 +68,15 @@ class CeleryWorker:
         concurrency: int = 1,
         name: str | None = None,
         env: dict[str, str] | None = None,
+        broker_url: str | None = None,
+        application_name: str | None = None,
     ) -> None:
         self.extra_env = env or {}
+        # A private broker (a fault test's own redis-server), else REDIS_URL.
+        self.broker_url = broker_url
+        # Tags the worker's database connections, so a test can find (and
+        # terminate) exactly those in pg_stat_activity.
+        self.application_name = application_name
         self.database_name = database_name
         self.queues = queues
         self.concurrency = concurrency
@@ -84,16 +92,29 @@ class CeleryWorker:
             f"postgres://{db.get('USER') or 'postgres'}:{db.get('PASSWORD') or ''}"
             f"@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{self.database_name}"
         )
+        if self.application_name:
+            url += f"?application_name={self.application_name}"
         env = dict(os.environ)
-        env.update({"DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL, "DEBUG": "1"})
+        broker = self.broker_url or settings.REDIS_URL
+        env.update({"DATABASE_URL": url, "REDIS_URL": broker, "DEBUG": "1"})
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 30.0) -> None:
+    def control_app(self):
+        """The Celery app that talks to this worker's broker."""
+        from celery import Celery
+
         from claims_tracker.celery import app
 
-        if not CeleryWorker._purged:
+        if not self.broker_url:
+            return app
+        return Celery("fault-test", broker=self.broker_url, set_as_current=False)
+
+    def start(self, timeout: float = 30.0) -> None:
+        app = self.control_app()
+        # A private broker starts empty; the shared one may hold leftovers.
+        if not self.broker_url and not CeleryWorker._purged:
             # Tasks left in the queues by an earlier, interrupted run would act
             # on rows that no longer exist: start from empty queues.
             app.control.purge()
@@ -150,3 +171,58 @@ class CeleryWorker:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (chosen by the kernel)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A private ``redis-server`` for a fault test, on a port chosen at run
+    time and without persistence: killing it loses every message, as a
+    crashed broker does. Never the shared one."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> None:
+        import redis
+
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                redis.Redis(port=self.port, socket_timeout=0.5).ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
