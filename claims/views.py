@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_analyst
 from sources import selectors as source_selectors
-from sources.extraction import decode_bytes
 from sources.models import Source, SourceStatus
+from sources.text.extraction import decode_bytes
 
 from . import selectors, services
 from .attribution import cue_sentences, sentence_around, speaker_suggestions

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims_tracker.common.errors import ApplicationError
@@ -26,7 +27,7 @@ from claims_tracker.common.roles import is_editor, page_requires
 from . import rule_services, selectors
 from .models import ExtractionRule, Outlet, ReparseJob, ReparseStatus
 from .rules_forms import RuleForm
-from .textdiff import DiffSummary, diff_summary, render_diff
+from .text.diff import DiffSummary, diff_summary, render_diff
 
 RECENT_JOBS = 10
 ORPHANS_SHOWN = 50
@@ -340,7 +341,8 @@ def rule_preview_fragment(request: HttpRequest) -> HttpResponse:
             rows = [
                 PreviewRow(
                     item,
-                    render_diff(item.before, item.after),
+                    # render_diff escapes every piece of text it is given.
+                    mark_safe(render_diff(item.before, item.after)),  # noqa: S308
                     diff_summary(item.before, item.after),
                 )
                 for item in items

@@ -11,8 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from sources.extraction import dates
-from sources.extraction.normalize import normalize_line
+from sources.text.extraction import dates
+from sources.text.extraction.normalize import normalize_line
 
 _WORD = re.compile(r"\w+")
 # Separators between a headline and the site's or section's name.

@@ -7,13 +7,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from claims_tracker.common.errors import ApplicationError
-from sources.extraction import html as html_extraction
-from sources.extraction import metadata, textdump
-from sources.extraction import rules as rules_module
-from sources.extraction.dates import parse_date
-from sources.extraction.normalize import join_paragraphs, normalize_text
-from sources.extraction.rules import RuleKind, RuleSpec
+from sources.text.errors import ExtractionError
+from sources.text.extraction import html as html_extraction
+from sources.text.extraction import metadata, textdump
+from sources.text.extraction import rules as rules_module
+from sources.text.extraction.dates import parse_date
+from sources.text.extraction.normalize import join_paragraphs, normalize_text
+from sources.text.extraction.rules import RuleKind, RuleSpec
 
 HTML = "text/html"
 PLAIN = "text/plain"
@@ -72,7 +72,7 @@ def extract(
 ) -> ExtractionResult:
     """Clean text and metadata of one article; pure (no I/O, no database)."""
     if raw is None or not raw.strip():
-        raise ApplicationError("The input is empty: there is no text to extract.", code="empty")
+        raise ExtractionError("The input is empty: there is no text to extract.", code="empty")
     ctype = _content_type(content_type, raw)
     specs = tuple(rules)
     text_specs = _specs_of(specs, *rules_module.TEXT_RULE_KINDS)
@@ -118,7 +118,7 @@ def extract(
         _apply_metadata(result, rules_module.apply_metadata_rules(pre_clean, metadata_specs))
     result.text = normalize_text(result.text)
     if not result.text and not result.title:
-        raise ApplicationError("Nothing readable was found in the input.", code="empty")
+        raise ExtractionError("Nothing readable was found in the input.", code="empty")
     return result
 
 

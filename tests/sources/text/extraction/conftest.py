@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
+ARTICLES = Path(__file__).resolve().parents[3] / "fixtures" / "articles"
 _TOKEN = re.compile(r"\w+")
 
 

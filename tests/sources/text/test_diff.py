@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sources.textdiff import MAX_CONTEXT_CHARS, diff_summary, render_diff
+from sources.text.diff import MAX_CONTEXT_CHARS, diff_summary, render_diff
 
 
 def test_equal_texts_render_nothing():

@@ -16,8 +16,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sources.extraction import dates
-from sources.extraction.metadata import (
+from sources.text.extraction import dates
+from sources.text.extraction.metadata import (
     ENGLISH_STOPWORDS,
     ROLE_WORDS,
     STOPWORD_SETS,
@@ -27,7 +27,7 @@ from sources.extraction.metadata import (
     key,
     site_keys,
 )
-from sources.extraction.normalize import normalize_line, normalize_newlines
+from sources.text.extraction.normalize import normalize_line, normalize_newlines
 
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 _BULLET = re.compile(r"^(?:[*•·▪◦‣-]|\d{1,2}[.)])\s+")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from claims_tracker.common.errors import ApplicationError
+from sources.text.errors import UrlError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Query parameters that identify a click or a campaign, never the page.
@@ -36,9 +36,9 @@ def canonicalize_url(url: str) -> str:
     try:
         host, port = parts.hostname, parts.port
     except ValueError as exc:
-        raise ApplicationError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
+        raise UrlError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
     if not scheme or not host:
-        raise ApplicationError(
+        raise UrlError(
             f"The URL {url!r} is not absolute (it needs a scheme and a host).",
             code="url_invalid",
         )
@@ -64,9 +64,9 @@ def domain_of(url: str) -> str:
     try:
         host = parts.hostname
     except ValueError as exc:  # pragma: no cover - hostname does not validate
-        raise ApplicationError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
+        raise UrlError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
     if not host:
-        raise ApplicationError(f"The URL {url!r} has no host.", code="url_invalid")
+        raise UrlError(f"The URL {url!r} has no host.", code="url_invalid")
     host = _normalise_host(host)
     return host.removeprefix("www.")
 

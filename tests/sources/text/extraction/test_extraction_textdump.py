@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sources.extraction import extract
-from sources.extraction.textdump import split_units
+from sources.text.extraction import extract
+from sources.text.extraction.textdump import split_units
 
-ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
+ARTICLES = Path(__file__).resolve().parents[3] / "fixtures" / "articles"
 DUMPS = sorted(p.name for p in ARTICLES.glob("*.txt"))
 
 

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claims_tracker.common.errors import ApplicationError
-from sources.anchoring import (
+from sources.text.anchoring import (
     CONTEXT_CHARS,
     Anchor,
     AnchorState,
@@ -19,6 +18,7 @@ from sources.anchoring import (
     reanchor,
     reanchor_all,
 )
+from sources.text.errors import AnchoringError
 
 FILLER = [
     "the", "a", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by",
@@ -100,7 +100,7 @@ def test_quote_at_clips_context_at_text_edges():
 
 
 def test_quote_at_rejects_span_outside_text():
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(AnchoringError) as exc:
         quote_at("short", 2, 10)
     assert exc.value.code == "quote_out_of_range"
 
@@ -113,7 +113,7 @@ def test_locate_quote_finds_single_occurrence():
 
 
 def test_locate_quote_not_found_says_so():
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(AnchoringError) as exc:
         locate_quote("The mayor spoke.", "the governor spoke")
     assert exc.value.code == "quote_not_found"
     assert exc.value.status == 400
@@ -122,7 +122,7 @@ def test_locate_quote_not_found_says_so():
 
 def test_locate_quote_ambiguous_without_start_lists_occurrences():
     text = "Taxes will rise. Nobody believes it. Taxes will rise."
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(AnchoringError) as exc:
         locate_quote(text, "Taxes will rise")
     assert exc.value.code == "quote_ambiguous"
     assert "2 times" in exc.value.message
@@ -138,14 +138,14 @@ def test_locate_quote_start_picks_the_occurrence():
 
 
 def test_locate_quote_start_mismatch():
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(AnchoringError) as exc:
         locate_quote("Taxes will rise.", "Taxes will rise", start=3)
     assert exc.value.code == "quote_start_mismatch"
 
 
 @pytest.mark.parametrize("exact", ["", "   ", "\n\t"])
 def test_locate_quote_rejects_empty_quote(exact):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(AnchoringError):
         locate_quote("Some text.", exact)
 
 

@@ -4,16 +4,16 @@ No ORM and no Django here: everything is a plain function over strings, so
 services, the ``extract`` command, rule previews and the benchmark share it.
 """
 
-from sources.extraction.encoding import decode_bytes
-from sources.extraction.pipeline import ExtractionResult, extract, sniff_content_type
-from sources.extraction.rules import (
+from sources.text.extraction.encoding import decode_bytes
+from sources.text.extraction.pipeline import ExtractionResult, extract, sniff_content_type
+from sources.text.extraction.rules import (
     METADATA_FIELDS,
     RuleKind,
     RuleSpec,
     rules_fingerprint,
     validate_rule,
 )
-from sources.extraction.version import EXTRACTOR_VERSION
+from sources.text.extraction.version import EXTRACTOR_VERSION
 
 __all__ = [
     "EXTRACTOR_VERSION",

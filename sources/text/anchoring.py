@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from claims_tracker.common.errors import ApplicationError
+from sources.text.errors import AnchoringError
 
 CONTEXT_CHARS = 32
 
@@ -104,7 +104,7 @@ class Anchor:
 def quote_at(text: str, start: int, end: int, *, context: int = CONTEXT_CHARS) -> Quote:
     """The quote for ``text[start:end]`` with up to ``context`` characters each side."""
     if not 0 <= start <= end <= len(text):
-        raise ApplicationError(
+        raise AnchoringError(
             f"The span {start}..{end} lies outside the source text ({len(text)} characters).",
             code="quote_out_of_range",
         )
@@ -126,7 +126,7 @@ def locate_quote(text: str, exact: str, *, start: int | None = None) -> Quote:
     the text's own substring.
     """
     if not exact or not exact.strip():
-        raise ApplicationError("The quote is empty.", code="quote_empty")
+        raise AnchoringError("The quote is empty.", code="quote_empty")
 
     if start is not None:
         if start >= 0 and text.startswith(exact, start):
@@ -136,7 +136,7 @@ def locate_quote(text: str, exact: str, *, start: int | None = None) -> Quote:
             match = pattern.match(text, start)
             if match is not None:
                 return quote_at(text, match.start(), match.end())
-        raise ApplicationError(
+        raise AnchoringError(
             f"The quote does not occur at position {start} of the source text.",
             code="quote_start_mismatch",
         )
@@ -147,12 +147,10 @@ def locate_quote(text: str, exact: str, *, start: int | None = None) -> Quote:
         if pattern is not None:
             spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
     if not spans:
-        raise ApplicationError(
-            "The quote does not occur in the source text.", code="quote_not_found"
-        )
+        raise AnchoringError("The quote does not occur in the source text.", code="quote_not_found")
     if len(spans) > 1:
         starts = [s for s, _ in spans]
-        raise ApplicationError(
+        raise AnchoringError(
             f"The quote occurs {len(starts)} times in the source text; "
             "give `start` to say which one.",
             code="quote_ambiguous",

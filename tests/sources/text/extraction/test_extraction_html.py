@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sources.extraction import RuleSpec, extract
-from sources.extraction import html as html_extraction
+from sources.text.extraction import RuleSpec, extract
+from sources.text.extraction import html as html_extraction
 
-ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "articles"
+ARTICLES = Path(__file__).resolve().parents[3] / "fixtures" / "articles"
 PAGES = sorted(p.name for p in ARTICLES.glob("*.html"))
 
 
@@ -85,9 +85,9 @@ def test_html_fallback_when_trafilatura_finds_nothing(monkeypatch, article, body
 
 
 def test_html_with_no_readable_text_is_rejected_as_empty():
-    from claims_tracker.common.errors import ApplicationError
+    from sources.text.errors import ExtractionError
 
-    with pytest.raises(ApplicationError) as caught:
+    with pytest.raises(ExtractionError) as caught:
         extract("<html><head></head><body><script>var a = 1;</script></body></html>")
     assert caught.value.code == "empty"
 

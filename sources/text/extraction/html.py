@@ -24,8 +24,8 @@ from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
-from sources.extraction import dates, metadata, textdump
-from sources.extraction.normalize import normalize_line
+from sources.text.extraction import dates, metadata, textdump
+from sources.text.extraction.normalize import normalize_line
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from sources.extraction import decode_bytes
+from sources.text.extraction import decode_bytes
 
 TEXT = "Caf\u00e9 owners said the \u201cstrike\u201d would cost them \u20ac2,000 a day."
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from claims_tracker.common.errors import ApplicationError
-from sources.extraction import ExtractionResult, extract, sniff_content_type
-from sources.extraction.dates import parse_date
-from sources.extraction.metadata import choose_title, clean_authors, site_keys
+from sources.text.errors import ExtractionError
+from sources.text.extraction import ExtractionResult, extract, sniff_content_type
+from sources.text.extraction.dates import parse_date
+from sources.text.extraction.metadata import choose_title, clean_authors, site_keys
 
 ARTICLE = (
     "Ferry back in service\n\nThe Northern Star returned to service on Monday, the operator said.\n"
@@ -18,7 +18,7 @@ ARTICLE = (
 
 @pytest.mark.parametrize("raw", ["", "   \n\t  ", "\ufeff"])
 def test_empty_input_is_an_application_error(raw):
-    with pytest.raises(ApplicationError) as caught:
+    with pytest.raises(ExtractionError) as caught:
         extract(raw)
     assert caught.value.code == "empty"
 

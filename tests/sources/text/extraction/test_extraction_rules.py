@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from claims_tracker.common.errors import ApplicationError
-from sources.extraction import (
+from sources.text.errors import RuleError
+from sources.text.extraction import (
     EXTRACTOR_VERSION,
     METADATA_FIELDS,
     RuleKind,
@@ -16,7 +16,7 @@ from sources.extraction import (
     rules_fingerprint,
     validate_rule,
 )
-from sources.extraction import rules as rules_module
+from sources.text.extraction import rules as rules_module
 
 DUMP = """Harbour pilots vote to join the strike
 
@@ -139,7 +139,7 @@ def test_metadata_rule_sees_bylines_in_html_pages():
     ],
 )
 def test_invalid_rules_are_rejected_with_a_clear_message(spec, message):
-    with pytest.raises(ApplicationError) as caught:
+    with pytest.raises(RuleError) as caught:
         validate_rule(spec)
     assert caught.value.status == 400
     assert message in caught.value.message
@@ -156,7 +156,7 @@ def test_valid_rules_pass_validation():
 
 
 def test_catastrophic_backtracking_regex_is_rejected_at_validation():
-    with pytest.raises(ApplicationError) as caught:
+    with pytest.raises(RuleError) as caught:
         validate_rule(RuleSpec(kind="drop_lines", pattern=r"(a|aa)+$"))
     assert "catastrophic" in caught.value.message
 

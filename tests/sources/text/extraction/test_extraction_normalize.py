@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sources.extraction import extract
-from sources.extraction.normalize import normalize_text
+from sources.text.extraction import extract
+from sources.text.extraction.normalize import normalize_text
 
 
 def test_text_is_nfc():

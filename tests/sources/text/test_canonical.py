@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims_tracker.common.errors import ApplicationError
-from sources.urls import canonicalize_url, domain_of
+from sources.text.canonical import canonicalize_url, domain_of
+from sources.text.errors import UrlError
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_same_page_shared_differently_has_one_canonical_form():
 
 @pytest.mark.parametrize("url", ["not a url", "/relative/path", "example.com/path", "https://"])
 def test_relative_or_hostless_url_is_rejected(url):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(UrlError) as exc:
         canonicalize_url(url)
     assert exc.value.code == "url_invalid"
 
@@ -119,5 +119,5 @@ def test_domain_of(url, domain):
 
 
 def test_domain_of_without_host_is_rejected():
-    with pytest.raises(ApplicationError):
+    with pytest.raises(UrlError):
         domain_of("https://")

@@ -20,8 +20,8 @@ import regex
 from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
 
-from claims_tracker.common.errors import ApplicationError
-from sources.extraction.version import EXTRACTOR_VERSION
+from sources.text.errors import RuleError
+from sources.text.extraction.version import EXTRACTOR_VERSION
 
 METADATA_FIELDS = ("title", "author", "published_at")
 
@@ -61,18 +61,18 @@ def _kind(spec: RuleSpec) -> RuleKind:
         return RuleKind(spec.kind)
     except ValueError:
         choices = ", ".join(kind.value for kind in RuleKind)
-        raise ApplicationError(
+        raise RuleError(
             f"Unknown rule kind {spec.kind!r}; use one of: {choices}.", code="invalid_rule"
         ) from None
 
 
 def _compile(pattern: str) -> Any:
     if not pattern:
-        raise ApplicationError("The rule's pattern is empty.", code="invalid_rule")
+        raise RuleError("The rule's pattern is empty.", code="invalid_rule")
     try:
         return regex.compile(pattern, _FLAGS)
     except (regex.error, ValueError, OverflowError, RecursionError) as exc:
-        raise ApplicationError(
+        raise RuleError(
             f"The pattern is not a valid regular expression: {exc}.", code="invalid_rule"
         ) from None
 
@@ -93,7 +93,7 @@ def _check_not_catastrophic(compiled: Any, pattern: str) -> None:
         try:
             compiled.search(text, timeout=VALIDATE_TIMEOUT)
         except TimeoutError:
-            raise ApplicationError(
+            raise RuleError(
                 "The pattern takes too long on some inputs (catastrophic backtracking); "
                 "simplify nested repetitions such as (a+)+.",
                 code="invalid_rule",
@@ -105,12 +105,12 @@ def _check_replacement(compiled: Any, replacement: str) -> None:
         ref = name or number
         if ref.isdigit():
             if int(ref) > compiled.groups:
-                raise ApplicationError(
+                raise RuleError(
                     f"The replacement refers to group {ref}, which the pattern does not have.",
                     code="invalid_rule",
                 )
         elif ref not in compiled.groupindex:
-            raise ApplicationError(
+            raise RuleError(
                 f"The replacement refers to group {ref!r}, which the pattern does not have.",
                 code="invalid_rule",
             )
@@ -118,17 +118,17 @@ def _check_replacement(compiled: Any, replacement: str) -> None:
 
 def _css_selector(pattern: str) -> CSSSelector:
     if not pattern.strip():
-        raise ApplicationError("The CSS selector is empty.", code="invalid_rule")
+        raise RuleError("The CSS selector is empty.", code="invalid_rule")
     try:
         return CSSSelector(pattern)
     except (SelectorError, ValueError) as exc:
-        raise ApplicationError(
+        raise RuleError(
             f"The CSS selector {pattern!r} does not parse: {exc}.", code="invalid_rule"
         ) from None
 
 
 def validate_rule(spec: RuleSpec) -> None:
-    """Raise ``ApplicationError`` (400) with a readable message if ``spec`` is unusable."""
+    """Raise ``RuleError`` (400) with a readable message if ``spec`` is unusable."""
     kind = _kind(spec)
     if kind is RuleKind.STRIP_SELECTOR:
         _css_selector(spec.pattern)
@@ -136,12 +136,12 @@ def validate_rule(spec: RuleSpec) -> None:
     compiled = _compile(spec.pattern)
     if kind is RuleKind.METADATA:
         if spec.field not in METADATA_FIELDS:
-            raise ApplicationError(
+            raise RuleError(
                 f"A metadata rule sets one of {', '.join(METADATA_FIELDS)}, not {spec.field!r}.",
                 code="invalid_rule",
             )
         if len(compiled.groupindex) != 1:
-            raise ApplicationError(
+            raise RuleError(
                 "A metadata rule's pattern needs exactly one named group, "
                 "for example (?P<value>...).",
                 code="invalid_rule",
@@ -246,6 +246,6 @@ def selectors(specs: Sequence[RuleSpec]) -> list[CSSSelector]:
             continue
         try:
             parsed.append(_css_selector(spec.pattern))
-        except ApplicationError:
+        except RuleError:
             continue
     return parsed
