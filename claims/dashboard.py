@@ -20,6 +20,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from claims_tracker.common.roles import is_analyst, is_editor
+from sources.models import Source
+
+from .models import Claim, Evidence, Stance, Verdict
+from .review_selectors import review_queue_count
+from .selectors import claims_reviewed_for_user, contested_condition
 
 NOTIFICATION_DAYS = 14
 RECENT_ITEMS = 6
@@ -54,11 +59,6 @@ def _counts_by(qs, field: str) -> dict[str, int]:
 
 
 def dashboard_context(*, user: AbstractBaseUser) -> dict[str, Any]:
-    from claims.models import Claim, Evidence, Stance, Verdict
-    from claims.review_selectors import review_queue_count
-    from claims.selectors import claims_reviewed_for_user, contested_condition
-    from sources.models import Source
-
     stance_counts = _counts_by(Evidence.objects.all(), "stance")
     verdict_counts = _counts_by(Claim.objects.all(), "verdict")
     notifications = []

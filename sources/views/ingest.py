@@ -1,5 +1,5 @@
 """Pages of the sources app: the list and the ingest form. (The reader,
-which shows evidence, lives in ``claims.views``: sources know nothing of claims.)"""
+which shows evidence, lives in ``claims.views.reader``: sources know nothing of claims.)"""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_analyst
 
-from . import batches, selectors, services
-from .models import IngestBatch
+from .. import batches, selectors, services
+from ..models import IngestBatch
 
 PAGE_SIZE = 25
 

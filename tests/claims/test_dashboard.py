@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from claims import services
+from claims.dashboard import dashboard_context, stacked_bar
 from claims.models import Review, Stance
-from claims_tracker.common.dashboard import dashboard_context, stacked_bar
 from sources.services import source_ingest
 
 _serial = itertools.count(1)

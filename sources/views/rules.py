@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_editor, page_requires
 
-from . import rule_services, selectors
-from .models import ExtractionRule, Outlet, ReparseJob, ReparseStatus
-from .rules_forms import RuleForm
-from .text.diff import DiffSummary, diff_summary, render_diff
+from .. import rule_services, selectors
+from ..models import ExtractionRule, Outlet, ReparseJob, ReparseStatus
+from ..rules_forms import RuleForm
+from ..text.diff import DiffSummary, diff_summary, render_diff
 
 RECENT_JOBS = 10
 ORPHANS_SHOWN = 50
@@ -152,7 +152,7 @@ def _announce(request: HttpRequest, change: rule_services.RuleChange, done: str)
 
 
 def _back_to_list(change: rule_services.RuleChange) -> HttpResponse:
-    url = reverse("rules")
+    url = reverse("sources:rules")
     if change.reparse_job is not None:
         url += f"?job={change.reparse_job.pk}#jobs"
     return redirect(url)

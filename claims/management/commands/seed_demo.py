@@ -19,6 +19,9 @@ from django.db import transaction
 from claims_tracker.common.errors import ApplicationError
 from sources import services
 
+from ...models import Claim
+from ...services import claim_create, evidence_link
+
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_USERS = (("analyst", "analyst"), ("editor", "editor"), ("viewer", None))
 
@@ -61,7 +64,7 @@ class Command(BaseCommand):
         created = 0
         for entry in index["articles"]:
             path = DEMO_DIR / "articles" / entry["file"]
-            content_type = "text/html" if path.suffix in {".html", ".htm"} else "text/plain"
+            content_type = services.content_type_for_filename(path.name) or "text/plain"
             result = services.source_ingest(
                 raw=path.read_bytes(),
                 content_type=content_type,
@@ -79,9 +82,6 @@ class Command(BaseCommand):
         return by_file
 
     def _claims(self, sources: dict[str, int]) -> None:
-        from claims.models import Claim
-        from claims.services import claim_create, evidence_link
-
         path = DEMO_DIR / "claims.json"
         if not path.exists():
             return

@@ -22,8 +22,8 @@ from django_htmx.http import HttpResponseClientRefresh, retarget
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_editor, page_requires
 
-from . import review_selectors, selectors, services
-from .models import Claim, Verdict
+from .. import review_selectors, selectors, services
+from ..models import Claim, Verdict
 
 PAGE_SIZE = 10
 # Where the verdict form sits: the queue (the card leaves the queue on
@@ -114,7 +114,7 @@ def _recorded(request: HttpRequest, claim: Claim, *, where: str) -> HttpResponse
     claim_url = f"/claims/{claim.pk}/"
     if not request.htmx:
         messages.success(request, f"Verdict “{label}” recorded.")
-        default = claim_url if where == CLAIM_PAGE else reverse("review-page")
+        default = claim_url if where == CLAIM_PAGE else reverse("claims:review")
         return redirect(_next_url(request, default))
     if where == CLAIM_PAGE:
         messages.success(request, f"Verdict “{label}” recorded.")
