@@ -13,11 +13,11 @@ import random
 
 from django.db import transaction
 
-from sources.anchoring import locate_quote
-from sources.extraction import decode_bytes, extract
 from sources.models import Excerpt, Source
 from sources.selectors import fingerprint_for, rule_specs, rules_effective
 from sources.services import outlet_get_or_create, source_fields
+from sources.text.anchoring import locate_quote
+from sources.text.extraction import decode_bytes, extract
 
 OUTLET = "harbourdaily.example"
 #: The line the tests' rule drops; the quote below it then moves up.
