@@ -20,28 +20,101 @@ from collections import defaultdict
 
 from sources.text.copying import band_keys, shared_passages
 
-SYLLABLES = "ka lo ven mar tis do rel an bri sul ter ok pa ni gar hol mez ru fen da".split()
+SYLLABLES = [
+    "ka",
+    "lo",
+    "ven",
+    "mar",
+    "tis",
+    "do",
+    "rel",
+    "an",
+    "bri",
+    "sul",
+    "ter",
+    "ok",
+    "pa",
+    "ni",
+    "gar",
+    "hol",
+    "mez",
+    "ru",
+    "fen",
+    "da",
+]
 ROLES = [
-    "spokesman", "engineer", "inspector", "director", "official", "lawyer", "minister",
-    "councillor", "analyst", "captain", "manager", "auditor",
+    "spokesman",
+    "engineer",
+    "inspector",
+    "director",
+    "official",
+    "lawyer",
+    "minister",
+    "councillor",
+    "analyst",
+    "captain",
+    "manager",
+    "auditor",
 ]
 BODIES = [
-    "harbour authority", "transport ministry", "coastguard", "shipping company", "dock union",
-    "port police", "regional council", "environment agency", "insurers", "fishing cooperative",
-    "grain traders", "ferry operator", "customs service", "city hall",
+    "harbour authority",
+    "transport ministry",
+    "coastguard",
+    "shipping company",
+    "dock union",
+    "port police",
+    "regional council",
+    "environment agency",
+    "insurers",
+    "fishing cooperative",
+    "grain traders",
+    "ferry operator",
+    "customs service",
+    "city hall",
 ]
 VERBS = [
-    "said", "confirmed", "told reporters", "warned", "insisted", "denied", "announced",
-    "wrote in a letter", "said in a statement", "told a hearing",
+    "said",
+    "confirmed",
+    "told reporters",
+    "warned",
+    "insisted",
+    "denied",
+    "announced",
+    "wrote in a letter",
+    "said in a statement",
+    "told a hearing",
 ]
 WHEN = [
-    "on Monday", "on Tuesday", "late on Wednesday", "early on Thursday", "on Friday",
-    "over the weekend", "last month", "this week", "in March", "after the storm",
+    "on Monday",
+    "on Tuesday",
+    "late on Wednesday",
+    "early on Thursday",
+    "on Friday",
+    "over the weekend",
+    "last month",
+    "this week",
+    "in March",
+    "after the storm",
 ]
 NOUNS = [
-    "ferry terminal", "rail bridge", "grain silo", "pumping station", "sea wall", "fuel depot",
-    "crane", "container yard", "lighthouse", "dredging contract", "pier", "warehouse",
-    "tugboat", "radar mast", "breakwater", "cold store", "slipway", "toll road",
+    "ferry terminal",
+    "rail bridge",
+    "grain silo",
+    "pumping station",
+    "sea wall",
+    "fuel depot",
+    "crane",
+    "container yard",
+    "lighthouse",
+    "dredging contract",
+    "pier",
+    "warehouse",
+    "tugboat",
+    "radar mast",
+    "breakwater",
+    "cold store",
+    "slipway",
+    "toll road",
 ]
 EVENTS = [
     "the {noun} at {place} had been {state} for {n} {unit}",
@@ -58,11 +131,25 @@ EVENTS = [
 FILL = {
     "state": ["out of service", "under review", "closed to traffic", "without a licence", "idle"],
     "unit": ["days", "weeks", "months", "years"],
-    "people": ["passengers", "workers", "residents", "inspectors", "drivers", "volunteers", "divers"],
+    "people": [
+        "passengers",
+        "workers",
+        "residents",
+        "inspectors",
+        "drivers",
+        "volunteers",
+        "divers",
+    ],
     "fate": ["injured", "evacuated", "stranded", "questioned", "treated in hospital", "rescued"],
     "failed": ["collapsed", "caught fire", "flooded", "lost power", "was hit by the storm", "sank"],
     "currency": ["euros", "dollars", "pounds", "kroner", "francs"],
-    "future": ["next week", "in the spring", "before the end of the year", "after the holidays", "for now"],
+    "future": [
+        "next week",
+        "in the spring",
+        "before the end of the year",
+        "after the holidays",
+        "for now",
+    ],
     "defects": ["cracks", "corrosion", "wiring faults", "leaks", "subsidence", "rust", "rot"],
     "cargo": ["grain", "coal", "timber", "steel", "fertiliser", "salt", "gravel"],
 }
@@ -131,7 +218,9 @@ def _reword(sentence: str, rng: random.Random) -> str:
 def _sentence(rng: random.Random) -> str:
     event = _fill(rng.choice(EVENTS), rng)
     tail = _fill(rng.choice(TAILS), rng)
-    return _reword(f"{_subject(rng)} {rng.choice(VERBS)} {rng.choice(WHEN)} that {event}.", rng) + tail
+    return (
+        _reword(f"{_subject(rng)} {rng.choice(VERBS)} {rng.choice(WHEN)} that {event}.", rng) + tail
+    )
 
 
 def _paragraph(rng: random.Random) -> str:
@@ -167,7 +256,9 @@ def corpus(seed: int = 14, originals: int = 40, independent: int = 80):
         kept = rng.sample(range(len(paragraphs)), 2)
         rewrite = article(rng, rng.randint(2, 5))
         for i in sorted(kept):
-            rewrite.insert(rng.randrange(len(rewrite) + 1), edit(paragraphs[i], rng, rng.randint(2, 5)))
+            rewrite.insert(
+                rng.randrange(len(rewrite) + 1), edit(paragraphs[i], rng, rng.randint(2, 5))
+            )
         texts[f"copy{n}"] = "\n".join(rewrite)
         truth.add(frozenset((f"orig{n}", f"copy{n}")))
     for n in range(independent):

@@ -65,7 +65,9 @@ def load(name: str) -> list[Case]:
                 passage=passage,
                 speakers=() if speaker == "-" else tuple(s.strip() for s in speaker.split("/")),
                 via=tuple(
-                    tuple(s.strip() for s in item.split("/")) for item in via.split(";") if item.strip()
+                    tuple(s.strip() for s in item.split("/"))
+                    for item in via.split(";")
+                    if item.strip()
                 ),
                 kind=None if header.get("kind", "-") == "-" else header["kind"],
             )
@@ -101,14 +103,18 @@ def accuracy(name: str, *, verbose: bool = False) -> tuple[float, float | None, 
             via_total += 1
             via_right += via_ok
         if verbose and (not ok or via_ok is False):
-            print(f"  miss {name}/{case.id}: got {got.speaker!r} via {list(got.via)} "
-                  f"(cue {got.cue!r}); want {case.speakers or '-'} via {case.via}")
+            print(
+                f"  miss {name}/{case.id}: got {got.speaker!r} via {list(got.via)} "
+                f"(cue {got.cue!r}); want {case.speakers or '-'} via {case.via}"
+            )
     return right / len(cases), (via_right / via_total if via_total else None), len(cases)
 
 
 def throughput(seconds: float = 1.0) -> float:
     cases = load("dev") + load("heldout")
-    jobs = [(c.text, c.text.index(c.passage), c.text.index(c.passage) + len(c.passage)) for c in cases]
+    jobs = [
+        (c.text, c.text.index(c.passage), c.text.index(c.passage) + len(c.passage)) for c in cases
+    ]
     done = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:

@@ -115,9 +115,7 @@ _PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
 
 
 def chunk_signature(words: list[str]) -> np.ndarray:
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=_SCHEME
-    )
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
     shingles = {
         " ".join(words[i : i + CANDIDATE_SHINGLE]).encode()
         for i in range(len(words) - CANDIDATE_SHINGLE + 1)

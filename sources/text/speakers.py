@@ -59,16 +59,82 @@ NOTHING = Suggestion(speaker=None, kind=None)
 
 # --- vocabulary ---------------------------------------------------------------
 
-_VERBS = (
-    "said says say told tells added adds stated states noted notes warned warns claimed claims "
-    "declared declares announced announces insisted insists explained explains argued argues "
-    "wrote writes reported reports confirmed confirms denied denies acknowledged acknowledges "
-    "alleged alleges asserted asserts maintained maintains proclaimed proclaims replied "
-    "responded recalled suggested suggests predicted estimated concluded countered cautioned "
-    "urged admitted admits conceded disclosed revealed reveals tweeted posted testified "
-    "commented remarked stressed emphasised emphasized informed believe believes believed "
-    "accused complained"
-).split()
+_VERBS = [
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "stated",
+    "states",
+    "noted",
+    "notes",
+    "warned",
+    "warns",
+    "claimed",
+    "claims",
+    "declared",
+    "declares",
+    "announced",
+    "announces",
+    "insisted",
+    "insists",
+    "explained",
+    "explains",
+    "argued",
+    "argues",
+    "wrote",
+    "writes",
+    "reported",
+    "reports",
+    "confirmed",
+    "confirms",
+    "denied",
+    "denies",
+    "acknowledged",
+    "acknowledges",
+    "alleged",
+    "alleges",
+    "asserted",
+    "asserts",
+    "maintained",
+    "maintains",
+    "proclaimed",
+    "proclaims",
+    "replied",
+    "responded",
+    "recalled",
+    "suggested",
+    "suggests",
+    "predicted",
+    "estimated",
+    "concluded",
+    "countered",
+    "cautioned",
+    "urged",
+    "admitted",
+    "admits",
+    "conceded",
+    "disclosed",
+    "revealed",
+    "reveals",
+    "tweeted",
+    "posted",
+    "testified",
+    "commented",
+    "remarked",
+    "stressed",
+    "emphasised",
+    "emphasized",
+    "informed",
+    "believe",
+    "believes",
+    "believed",
+    "accused",
+    "complained",
+]
 _VERB_RE = re.compile(r"\b(" + "|".join(_VERBS) + r")\b")
 _TELL = {"told", "tells", "informed"}
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
@@ -111,46 +177,304 @@ _PAREN = re.compile(r"\s*\(([^()]*)\)")
 
 TITLES = {
     w.lower()
-    for w in (
-        "Minister President Prime Secretary Spokesman Spokeswoman Spokesperson Ambassador "
-        "Coordinator Director Chief General Gen. Colonel Col. Major Maj. Captain Capt. "
-        "Lieutenant Lt. Sergeant Sgt. Admiral Adm. Commander Mayor Governor Gov. Senator Sen. "
-        "Representative Rep. Judge Justice Commissioner Chairman Chairwoman Chair CEO CFO "
-        "Founder Professor Prof. Dr. Dr Mr. Mrs. Ms. Mr Mrs Ms Sir Lord Lady King Queen Prince "
-        "Princess Sheikh Pope Bishop Father Rabbi Imam Coach Striker Goalkeeper Midfielder "
-        "Defender Manager Analyst Economist Epidemiologist Lawyer Attorney Prosecutor Detective "
-        "Inspector Officer Superintendent Chancellor Premier Deputy Vice Assistant Acting "
-        "Former Leader Opposition Lawmaker Legislator Councillor Councilman Councilwoman "
-        "Engineer Researcher Scientist Doctor Nurse Editor Reporter Correspondent Executive "
-        "Official Foreign Defense Defence Interior Finance Health Justice Trade Senior "
-        "Strategic Communications Security National Minister"
-    ).split()
+    for w in [
+        "Minister",
+        "President",
+        "Prime",
+        "Secretary",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "Ambassador",
+        "Coordinator",
+        "Director",
+        "Chief",
+        "General",
+        "Gen.",
+        "Colonel",
+        "Col.",
+        "Major",
+        "Maj.",
+        "Captain",
+        "Capt.",
+        "Lieutenant",
+        "Lt.",
+        "Sergeant",
+        "Sgt.",
+        "Admiral",
+        "Adm.",
+        "Commander",
+        "Mayor",
+        "Governor",
+        "Gov.",
+        "Senator",
+        "Sen.",
+        "Representative",
+        "Rep.",
+        "Judge",
+        "Justice",
+        "Commissioner",
+        "Chairman",
+        "Chairwoman",
+        "Chair",
+        "CEO",
+        "CFO",
+        "Founder",
+        "Professor",
+        "Prof.",
+        "Dr.",
+        "Dr",
+        "Mr.",
+        "Mrs.",
+        "Ms.",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Sir",
+        "Lord",
+        "Lady",
+        "King",
+        "Queen",
+        "Prince",
+        "Princess",
+        "Sheikh",
+        "Pope",
+        "Bishop",
+        "Father",
+        "Rabbi",
+        "Imam",
+        "Coach",
+        "Striker",
+        "Goalkeeper",
+        "Midfielder",
+        "Defender",
+        "Manager",
+        "Analyst",
+        "Economist",
+        "Epidemiologist",
+        "Lawyer",
+        "Attorney",
+        "Prosecutor",
+        "Detective",
+        "Inspector",
+        "Officer",
+        "Superintendent",
+        "Chancellor",
+        "Premier",
+        "Deputy",
+        "Vice",
+        "Assistant",
+        "Acting",
+        "Former",
+        "Leader",
+        "Opposition",
+        "Lawmaker",
+        "Legislator",
+        "Councillor",
+        "Councilman",
+        "Councilwoman",
+        "Engineer",
+        "Researcher",
+        "Scientist",
+        "Doctor",
+        "Nurse",
+        "Editor",
+        "Reporter",
+        "Correspondent",
+        "Executive",
+        "Official",
+        "Foreign",
+        "Defense",
+        "Defence",
+        "Interior",
+        "Finance",
+        "Health",
+        "Justice",
+        "Trade",
+        "Senior",
+        "Strategic",
+        "Communications",
+        "Security",
+        "National",
+        "Minister",
+    ]
 }
 ORG_WORDS = {
     w.lower()
-    for w in (
-        "Ministry Service Services Agency Council Department Office House Government Army "
-        "Police Company Committee Union Group Corporation Corp Corp. Inc Inc. Ltd Ltd. "
-        "Authority Commission Bank Court Party Forces Trust Institute Bureau Directorate "
-        "Energy Foods Steel Rail Railways Airlines Airways Hospital University Foundation "
-        "Association Federation Organisation Organization Assembly Parliament Congress Senate "
-        "Cabinet Staff Command Navy Fund Board Coalition Movement Front Brigade Brigades "
-        "Militia Church School Department Administration Guard Guards Secretariat Centre "
-        "Center Institute Museum Exchange Partners Holdings Motors Systems Industries Labs "
-        "Pharma Mining Oil Gas Power Water Utilities Airport Port Council Cartel Commission "
-        "Embassy Consulate Regime Junta Alliance Network Coalition Taskforce Unit Division "
-        "Office’s Office's"
-    ).split()
+    for w in [
+        "Ministry",
+        "Service",
+        "Services",
+        "Agency",
+        "Council",
+        "Department",
+        "Office",
+        "House",
+        "Government",
+        "Army",
+        "Police",
+        "Company",
+        "Committee",
+        "Union",
+        "Group",
+        "Corporation",
+        "Corp",
+        "Corp.",
+        "Inc",
+        "Inc.",
+        "Ltd",
+        "Ltd.",
+        "Authority",
+        "Commission",
+        "Bank",
+        "Court",
+        "Party",
+        "Forces",
+        "Trust",
+        "Institute",
+        "Bureau",
+        "Directorate",
+        "Energy",
+        "Foods",
+        "Steel",
+        "Rail",
+        "Railways",
+        "Airlines",
+        "Airways",
+        "Hospital",
+        "University",
+        "Foundation",
+        "Association",
+        "Federation",
+        "Organisation",
+        "Organization",
+        "Assembly",
+        "Parliament",
+        "Congress",
+        "Senate",
+        "Cabinet",
+        "Staff",
+        "Command",
+        "Navy",
+        "Fund",
+        "Board",
+        "Coalition",
+        "Movement",
+        "Front",
+        "Brigade",
+        "Brigades",
+        "Militia",
+        "Church",
+        "School",
+        "Department",
+        "Administration",
+        "Guard",
+        "Guards",
+        "Secretariat",
+        "Centre",
+        "Center",
+        "Institute",
+        "Museum",
+        "Exchange",
+        "Partners",
+        "Holdings",
+        "Motors",
+        "Systems",
+        "Industries",
+        "Labs",
+        "Pharma",
+        "Mining",
+        "Oil",
+        "Gas",
+        "Power",
+        "Water",
+        "Utilities",
+        "Airport",
+        "Port",
+        "Council",
+        "Cartel",
+        "Commission",
+        "Embassy",
+        "Consulate",
+        "Regime",
+        "Junta",
+        "Alliance",
+        "Network",
+        "Coalition",
+        "Taskforce",
+        "Unit",
+        "Division",
+        "Office’s",
+        "Office's",
+        "Shipping",
+        "Logistics",
+        "Lines",
+        "Telecom",
+        "Chemicals",
+        "Insurance",
+        "Capital",
+    ]
 }
 OUTLET_WORDS = {
     w.lower()
-    for w in (
-        "News Times Post Daily Herald Chronicle Tribune Journal Gazette Courier Ledger Wire "
-        "Radio TV Television Press Broadcasting Broadcaster Observer Guardian Telegraph Mail "
-        "Express Standard Star Sun Magazine Newspaper Dispatch Bulletin Review Monitor "
-        "Reuters AP AFP BBC CNN VOA NPR Yonhap Xinhua Kyodo Bloomberg Tass Haber Newswire "
-        "Report Inquirer Examiner Register Record Sentinel Mirror Today Weekly Independent"
-    ).split()
+    for w in [
+        "News",
+        "Times",
+        "Post",
+        "Daily",
+        "Herald",
+        "Chronicle",
+        "Tribune",
+        "Journal",
+        "Gazette",
+        "Courier",
+        "Ledger",
+        "Wire",
+        "Radio",
+        "TV",
+        "Television",
+        "Press",
+        "Broadcasting",
+        "Broadcaster",
+        "Observer",
+        "Guardian",
+        "Telegraph",
+        "Mail",
+        "Express",
+        "Standard",
+        "Star",
+        "Sun",
+        "Magazine",
+        "Newspaper",
+        "Dispatch",
+        "Bulletin",
+        "Review",
+        "Monitor",
+        "Reuters",
+        "AP",
+        "AFP",
+        "BBC",
+        "CNN",
+        "VOA",
+        "NPR",
+        "Yonhap",
+        "Xinhua",
+        "Kyodo",
+        "Bloomberg",
+        "Tass",
+        "Haber",
+        "Newswire",
+        "Report",
+        "Inquirer",
+        "Examiner",
+        "Register",
+        "Record",
+        "Sentinel",
+        "Mirror",
+        "Today",
+        "Weekly",
+        "Independent",
+    ]
 }
 _OUTLET_SUFFIXES = ("wire", "news", "press", "post", "times")
 _OUTLET_HEADS = {"newspaper", "broadcaster", "daily", "outlet", "channel", "paper", "network"}
@@ -176,53 +500,262 @@ DOCUMENT_NOUNS = {
 }
 PERSON_HEADS = {
     w
-    for w in (
-        "governor mayor minister president director chief spokesman spokeswoman spokesperson "
-        "official ambassador coordinator coach senator lawmaker chairman chairwoman chair "
-        "executive judge prosecutor officer commander general colonel premier chancellor "
-        "secretary lawyer engineer doctor economist manager leader captain founder owner "
-        "analyst researcher scientist professor inspector detective superintendent farmer "
-        "witness resident man woman"
-    ).split()
+    for w in [
+        "governor",
+        "mayor",
+        "minister",
+        "president",
+        "director",
+        "chief",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "ambassador",
+        "coordinator",
+        "coach",
+        "senator",
+        "lawmaker",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "executive",
+        "judge",
+        "prosecutor",
+        "officer",
+        "commander",
+        "general",
+        "colonel",
+        "premier",
+        "chancellor",
+        "secretary",
+        "lawyer",
+        "engineer",
+        "doctor",
+        "economist",
+        "manager",
+        "leader",
+        "captain",
+        "founder",
+        "owner",
+        "analyst",
+        "researcher",
+        "scientist",
+        "professor",
+        "inspector",
+        "detective",
+        "superintendent",
+        "farmer",
+        "witness",
+        "resident",
+        "man",
+        "woman",
+    ]
 }
 ORG_HEADS = {
     w
-    for w in (
-        "company firm agency ministry service authority council union operator bank trust "
-        "department office government army police group party committee commission "
-        "administration regime court board institute bureau directorate organisation "
-        "organization hospital university foundation association federation military "
-        "navy embassy utility airline insurer manufacturer retailer developer club team "
-        "coalition movement alliance prosecutor's carrier"
-    ).split()
+    for w in [
+        "company",
+        "firm",
+        "agency",
+        "ministry",
+        "service",
+        "authority",
+        "council",
+        "union",
+        "operator",
+        "bank",
+        "trust",
+        "department",
+        "office",
+        "government",
+        "army",
+        "police",
+        "group",
+        "party",
+        "committee",
+        "commission",
+        "administration",
+        "regime",
+        "court",
+        "board",
+        "institute",
+        "bureau",
+        "directorate",
+        "organisation",
+        "organization",
+        "hospital",
+        "university",
+        "foundation",
+        "association",
+        "federation",
+        "military",
+        "navy",
+        "embassy",
+        "utility",
+        "airline",
+        "insurer",
+        "manufacturer",
+        "retailer",
+        "developer",
+        "club",
+        "team",
+        "coalition",
+        "movement",
+        "alliance",
+        "prosecutor's",
+        "carrier",
+    ]
 }
 GROUP_HEADS = {
     w
-    for w in (
-        "officials diplomats residents sources analysts witnesses experts officers lawmakers "
-        "investigators activists critics researchers scientists doctors workers protesters "
-        "people villagers survivors authorities police prosecutors militants fighters"
-    ).split()
+    for w in [
+        "officials",
+        "diplomats",
+        "residents",
+        "sources",
+        "analysts",
+        "witnesses",
+        "experts",
+        "officers",
+        "lawmakers",
+        "investigators",
+        "activists",
+        "critics",
+        "researchers",
+        "scientists",
+        "doctors",
+        "workers",
+        "protesters",
+        "people",
+        "villagers",
+        "survivors",
+        "authorities",
+        "police",
+        "prosecutors",
+        "militants",
+        "fighters",
+    ]
 }
 _NOT_NAMES = {
     w.lower()
-    for w in (
-        "The A An But And In On At It He She They We I This That These Those There Here "
-        "However Meanwhile Still Yet So Then Also After Before When While Although If "
-        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March "
-        "April May June July August September October November December Jan. Feb. Aug. "
-        "Sept. Oct. Nov. Dec."
-    ).split()
+    for w in [
+        "The",
+        "A",
+        "An",
+        "But",
+        "And",
+        "In",
+        "On",
+        "At",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "However",
+        "Meanwhile",
+        "Still",
+        "Yet",
+        "So",
+        "Then",
+        "Also",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "Although",
+        "If",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan.",
+        "Feb.",
+        "Aug.",
+        "Sept.",
+        "Oct.",
+        "Nov.",
+        "Dec.",
+    ]
 }
 _CONNECTORS = {"of", "the", "for", "de", "del", "da", "al", "bin", "van", "von", "and", "on"}
 
 _ABBREVIATIONS = {
     w.lower()
-    for w in (
-        "Mr Mrs Ms Dr Prof Gen Col Maj Capt Lt Sgt Adm Gov Sen Rep St Mt Jr Sr No vs etc "
-        "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Inc Corp Ltd Co U.S U.K U.N E.U "
-        "a.m p.m e.g i.e approx est Ft"
-    ).split()
+    for w in [
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Prof",
+        "Gen",
+        "Col",
+        "Maj",
+        "Capt",
+        "Lt",
+        "Sgt",
+        "Adm",
+        "Gov",
+        "Sen",
+        "Rep",
+        "St",
+        "Mt",
+        "Jr",
+        "Sr",
+        "No",
+        "vs",
+        "etc",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Inc",
+        "Corp",
+        "Ltd",
+        "Co",
+        "U.S",
+        "U.K",
+        "U.N",
+        "E.U",
+        "a.m",
+        "p.m",
+        "e.g",
+        "i.e",
+        "approx",
+        "est",
+        "Ft",
+    ]
 }
 
 # --- sentences and quotes -----------------------------------------------------
@@ -372,11 +905,13 @@ def classify_name(name: str, head: str = "") -> str:
         return "outlet"
     if not tokens:
         return "unknown"
-    if any(t in OUTLET_WORDS for t in tokens) or any(
+    outlet_like = any(t in OUTLET_WORDS for t in tokens) or any(
         t.endswith(_OUTLET_SUFFIXES) and len(t) > 6 for t in tokens
+    )
+    if outlet_like and not any(
+        t in {"ministry", "service", "office", "police", "department"} for t in tokens
     ):
-        if not any(t in {"ministry", "service", "office", "police", "department"} for t in tokens):
-            return "outlet"
+        return "outlet"
     if any(t in ORG_WORDS for t in tokens) or head in ORG_HEADS:
         return "organisation"
     if tokens[-1] in GROUP_HEADS:
@@ -413,11 +948,14 @@ def mention_of(phrase: str) -> Mention | None:
         if prep in f" {' '.join(words)} ":
             head, _, rest = " ".join(words).partition(prep.strip() + " ")
             head_word = head.split()[-1].lower() if head.split() else ""
-            if head_word in DOCUMENT_NOUNS or head_word in PERSON_HEADS | GROUP_HEADS:
-                if not _is_cap(head.split()[-1]) and rest:
-                    inner = mention_of(rest)
-                    if inner is not None:
-                        return inner
+            if (
+                (head_word in DOCUMENT_NOUNS or head_word in PERSON_HEADS | GROUP_HEADS)
+                and not _is_cap(head.split()[-1])
+                and rest
+            ):
+                inner = mention_of(rest)
+                if inner is not None:
+                    return inner
     runs = _proper_runs(" ".join(words))
     last = words[-1].lower().strip(",")
     if runs and runs[-1][1] == len(words):
@@ -522,10 +1060,9 @@ def _left_subject(masked: str, lo: int, verb_start: int) -> tuple[str, int, list
                 citing.append(appositive.split(None, 1)[1] if " " in appositive else "")
             subject = segments[-3]
             offset = lo + len(",".join(segments[:-3])) + (1 if len(segments) > 3 else 0)
-    stop = None
-    for stop in _LEFT_STOP.finditer(subject):
-        pass
-    if stop is not None:
+    stops = list(_LEFT_STOP.finditer(subject))
+    if stops:
+        stop = stops[-1]
         offset += stop.end()
         subject = subject[stop.end() :]
     return subject, offset, citing
@@ -543,7 +1080,7 @@ def _frames(masked: str, base: int) -> list[Frame]:
         inverted = False
         if who is None:
             before = masked[previous_end : match.start()].rstrip()
-            if not before or before[-1] in ",”\"":
+            if not before or before[-1] in ',”"':
                 right = _right_phrase(masked, match.end())
                 who = mention_of(right)
                 inverted = who is not None
@@ -553,7 +1090,9 @@ def _frames(masked: str, base: int) -> list[Frame]:
             role="say",
             who=who,
             cue_start=base + (match.start() if inverted else subject_start),
-            cue_end=base + match.end() + (len(_right_phrase(masked, match.end())) if inverted else 0),
+            cue_end=base
+            + match.end()
+            + (len(_right_phrase(masked, match.end())) if inverted else 0),
         )
         for phrase in citing:
             inner = mention_of(phrase)
@@ -647,7 +1186,7 @@ def _candidates(text: str, sentences: list[tuple[int, int]], before: int) -> lis
                 run = run[1:]
             if not run:
                 continue
-            run = [t.strip(",.;:”“\"()") for t in run]
+            run = [t.strip(',.;:”“"()') for t in run]
             head = tokens[i - 1].lower() if i > 0 else ""
             kind = classify_name(" ".join(run), head)
             if kind == "person":
