@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from sources.anchoring import (
+from sources.text.anchoring import (
     SAME_WORDS_STATES,
     AnchorState,
     Quote,
@@ -142,7 +142,7 @@ def news_article(rng: random.Random) -> str:
 
 def demo_texts() -> list[str]:
     """The demo articles' clean text, as ingestion makes it."""
-    from sources.extraction import decode_bytes, extract
+    from sources.text.extraction import decode_bytes, extract
 
     texts = []
     for path in sorted(DEMO_ARTICLES.glob("*")):

@@ -14,10 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims_tracker.common.errors import ApplicationError
-from sources.anchoring import AnchoringError, Quote, locate_quote, same_words
-from sources.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
-from sources.urls import canonicalize_url, domain_of
+from sources.text.anchoring import Quote, locate_quote, same_words
+from sources.text.canonical import canonicalize_url, domain_of
+from sources.text.errors import TextError
+from sources.text.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
 
+from .errors import application_errors
 from .models import AnchorStateChoices, ContentType, Excerpt, Outlet, Source, SourceStatus
 from .selectors import fingerprint_for, rule_specs, rules_effective, source_find_duplicate
 
@@ -40,6 +42,7 @@ def _normalise_domain(domain: str) -> str:
     return domain.removeprefix("www.").rstrip(".")
 
 
+@application_errors()
 def outlet_get_or_create(*, domain: str, name: str = "") -> Outlet:
     domain = _normalise_domain(domain)
     if not domain or "." not in domain or " " in domain:
@@ -86,6 +89,7 @@ def source_fields(result: ExtractionResult, overrides: dict) -> dict[str, object
     }
 
 
+@application_errors()
 def source_ingest(
     *,
     raw: bytes | str,
@@ -149,8 +153,8 @@ def source_ingest(
             rules=specs,
             reference_time=ingested_at,
         )
-    except ApplicationError:
-        raise
+    except TextError:
+        raise  # the input's fault, said to the user; not a crash to keep
     except Exception as exc:
         logger.exception("Extraction failed for %s", canonical or filename or sha[:12])
         fields.update(status=SourceStatus.FAILED, parse_error=f"{exc.__class__.__name__}: {exc}")
@@ -186,6 +190,7 @@ def source_ingest(
     return IngestResult(source, created=True)
 
 
+@application_errors()
 def source_ingest_url(
     *,
     url: str,
@@ -225,14 +230,6 @@ def source_ingest_url(
     )
 
 
-def quote_locate(*, text: str, exact: str, start: int | None = None) -> Quote:
-    """``locate_quote`` with its errors as the application's (400)."""
-    try:
-        return locate_quote(text, exact, start=start)
-    except AnchoringError as exc:
-        raise ApplicationError(exc.message, code=exc.code, extra=exc.extra) from exc
-
-
 LIVE_STATES = (AnchorStateChoices.ANCHORED, AnchorStateChoices.RELOCATED)
 
 
@@ -253,6 +250,7 @@ def excerpt_for_span(*, source_id: int, quote: Quote) -> Excerpt | None:
     return next((e for e in candidates if same_words(e.selected, quote.exact)), None)
 
 
+@application_errors()
 def excerpt_get_or_create(*, source: Source, exact: str, start: int | None = None) -> Excerpt:
     """The excerpt for this quote of the source's text, creating it if new.
 
@@ -264,7 +262,7 @@ def excerpt_get_or_create(*, source: Source, exact: str, start: int | None = Non
     if source.status != SourceStatus.PARSED:
         raise ApplicationError("This source failed to parse; it has no text to quote.")
     locked = Source.objects.select_for_update().only("id", "text").get(pk=source.pk)
-    quote = quote_locate(text=locked.text, exact=exact, start=start)
+    quote = locate_quote(locked.text, exact, start=start)
     existing = excerpt_for_span(source_id=source.pk, quote=quote)
     if existing is not None:
         return existing

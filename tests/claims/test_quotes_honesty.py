@@ -288,7 +288,7 @@ def test_reference_time_is_the_ingest_time_in_every_reparse(make_rule, monkeypat
 def test_a_rule_over_its_time_budget_fails_the_source_visibly_and_keeps_its_text(
     make_rule, monkeypatch
 ):
-    from sources.extraction import rules as rules_module
+    from sources.text.extraction import rules as rules_module
 
     source = _source()
     before = Source.objects.get(pk=source.pk).text
