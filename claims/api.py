@@ -25,7 +25,8 @@ from claims_tracker.common.api import (
     MAX_ID,
     ConditionalGetMixin,
     IsoDateTimeFilter,
-    UncountedPagination,
+    KeysetPagination,
+    SyncPaginationMixin,
     parse_iso_datetime,
 )
 from claims_tracker.common.api_schema import (
@@ -38,7 +39,7 @@ from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import EditorOnly, ReadOrAnalyst
 from sources.models import AnchorStateChoices
 
-from . import exports, selectors, services
+from . import exports, feed, selectors, services
 from .claimreview import claim_review_jsonld
 from .models import Claim, Evidence, Stance, Verdict
 from .serializers import (
@@ -49,6 +50,7 @@ from .serializers import (
     EvidenceCreateSerializer,
     EvidenceSerializer,
     EvidenceUpdateSerializer,
+    FeedPageSerializer,
     ReviewRequestSerializer,
     SimilarClaimsSerializer,
     TombstoneSerializer,
@@ -101,7 +103,11 @@ class ClaimFilter(django_filters.FilterSet):
     ),
 )
 class ClaimViewSet(
-    ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalGetMixin,
+    SyncPaginationMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     permission_classes = [ReadOrAnalyst]
     serializer_class = ClaimSerializer
@@ -308,13 +314,19 @@ _EXPORT_DESCRIPTION = (
     ),
 )
 class EvidenceViewSet(
-    ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalGetMixin,
+    SyncPaginationMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     permission_classes = [ReadOrAnalyst]
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilter
-    # No `count`: counting 100,000s of pairs costs more than a page of them.
-    pagination_class = UncountedPagination
+    # Keyset pages, newest first (no `count`: counting 100,000s of pairs costs
+    # more than a page of them); with `updated_since`, oldest change first.
+    pagination_class = KeysetPagination
+    sync_ordering = ("changed_at", "id")
     renderer_classes = [
         renderers.JSONRenderer,
         renderers.BrowsableAPIRenderer,
@@ -356,11 +368,29 @@ class EvidenceViewSet(
                     exports.ndjson_stream(qs), content_type="application/x-ndjson; charset=utf-8"
                 )
             return response
-        # The lean path: tuples straight from the database, no model instances.
-        queryset = self.filter_queryset(self.get_queryset()).values_list(*EVIDENCE_ROW)
-        page = self.paginate_queryset(queryset)
+        # The lean path: tuples straight from the database, no model instances;
+        # the ordering's values ride at the end of each row for the cursor.
+        queryset = self.filter_queryset(self.get_queryset())
+        keys = self.paginator.fields
+        page = self.paginate_queryset(queryset.values_list(*EVIDENCE_ROW, *keys))
         tz = timezone.get_current_timezone()
-        return self.get_paginated_response([evidence_from_row(row, tz) for row in page])
+        width = len(EVIDENCE_ROW)
+        return self.get_paginated_response([evidence_from_row(row[:width], tz) for row in page])
+
+    def keyset_paginator(self) -> KeysetPagination:
+        return self._row_keyset(self.sync_ordering)
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator") and not self.sync_mode():
+            self._paginator = self._row_keyset(("-created_at", "-id"))
+        return super().paginator
+
+    @staticmethod
+    def _row_keyset(ordering: tuple[str, ...]) -> KeysetPagination:
+        """Keyset pages over ``values_list`` rows that end with the ordering's values."""
+        width = len(ordering)
+        return KeysetPagination(ordering, key=lambda row: row[-width:])
 
     @extend_schema(
         summary="Link a quoted passage to a claim",
@@ -424,8 +454,38 @@ class EvidenceViewSet(
     @action(detail=False, methods=["get"], filterset_class=None)
     def deleted(self, request: Request) -> Response:
         since = parse_iso_datetime(request.query_params.get("since", ""), name="since")
-        page = self.paginate_queryset(selectors.evidence_deleted_since(since=since))
-        return self.get_paginated_response(TombstoneSerializer(page, many=True).data)
+        paginator = KeysetPagination(("deleted_at", "evidence_id"))
+        page = paginator.paginate_queryset(
+            selectors.evidence_deleted_since(since=since), request, view=self
+        )
+        return paginator.get_paginated_response(TombstoneSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="The change feed: every create, edit, re-anchor and delete, in order",
+        description=(
+            "Keep `cursor` and ask again with `since=<cursor>`; without `since` the feed starts "
+            "from the beginning. A change may come twice, never zero times, whatever runs at "
+            "the same time: see docs/API.md."
+        ),
+        parameters=[
+            OpenApiParameter("since", str, description="A cursor this feed handed out."),
+            OpenApiParameter(
+                "limit", int, description=f"At most this many results (≤ {feed.MAX_LIMIT})."
+            ),
+        ],
+        responses={200: FeedPageSerializer, **ERROR_RESPONSES},
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def changes(self, request: Request) -> Response:
+        raw_limit = request.query_params.get("limit", str(feed.DEFAULT_LIMIT))
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= feed.MAX_LIMIT:
+            raise ApplicationError(
+                f"limit must be a whole number from 1 to {feed.MAX_LIMIT}.", code="invalid"
+            )
+        page = feed.evidence_feed_page(
+            since=request.query_params.get("since") or None, limit=int(raw_limit)
+        )
+        return Response({"results": page.results, "cursor": page.cursor, "has_more": page.has_more})
 
 
 @extend_schema(

@@ -18,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.functions import Greatest
 from rapidfuzz import fuzz, process
 
 from sources.models import ANCHOR_STATES_TO_CHECK
@@ -69,9 +70,19 @@ def claims_tagged(qs: QuerySet[Claim], tag: str) -> QuerySet[Claim]:
     return qs.filter(tags__name=tag.strip().lower())
 
 
+def evidence_with_changed_at(qs: QuerySet[Evidence]) -> QuerySet[Evidence]:
+    """``changed_at``: when the pair last looked different. It shows its
+    quote (re-anchored by a re-parse), its claim's text and verdict and its
+    source's title and date, so it changes with any of those rows."""
+    return qs.annotate(
+        changed_at=Greatest(
+            "updated_at", "excerpt__updated_at", "claim__updated_at", "excerpt__source__updated_at"
+        )
+    )
+
+
 def evidence_changed_since(qs: QuerySet[Evidence], since: dt.datetime) -> QuerySet[Evidence]:
-    # A re-anchored excerpt changes the pair's quote: syncing clients see it.
-    return qs.filter(Q(updated_at__gte=since) | Q(excerpt__updated_at__gte=since))
+    return evidence_with_changed_at(qs).filter(changed_at__gte=since)
 
 
 def evidence_of_contested_claims(qs: QuerySet[Evidence], contested: bool) -> QuerySet[Evidence]:

@@ -23,6 +23,10 @@ def _datetime(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str | N
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+#: ISO 8601 as the API writes it, for other modules (the change feed).
+iso_datetime = _datetime
+
+
 class StanceCountsSerializer(serializers.Serializer):
     asserts = serializers.IntegerField()
     disputes = serializers.IntegerField()
@@ -405,3 +409,19 @@ class TombstoneSerializer(serializers.Serializer):
     claim = serializers.IntegerField(source="claim_id")
     source = serializers.IntegerField(source="source_id")
     deleted_at = serializers.DateTimeField()
+
+
+class FeedEntrySerializer(serializers.Serializer):
+    """One change: ``upsert`` carries the pair as it is now; ``delete`` says when
+    it was unlinked."""
+
+    op = serializers.ChoiceField(choices=["upsert", "delete"])
+    id = serializers.IntegerField()
+    evidence = EvidenceSerializer(required=False, help_text="With `upsert`.")
+    deleted_at = serializers.DateTimeField(required=False, help_text="With `delete`.")
+
+
+class FeedPageSerializer(serializers.Serializer):
+    results = FeedEntrySerializer(many=True)
+    cursor = serializers.CharField(help_text="Send it back as `since` for what comes next.")
+    has_more = serializers.BooleanField(help_text="More changes are ready: ask again now.")

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from claims_tracker.common.changes import ChangeSubject, changes_record
 from claims_tracker.common.errors import ApplicationError
 from sources.models import Source
 from sources.services import excerpt_confirm, excerpt_get_or_create
@@ -99,6 +100,7 @@ def claim_update(
     claim.version += 1
     claim._change_reason = "edited"
     claim.save()
+    _record_claim_pairs(claim.pk)
     return claim
 
 
@@ -150,6 +152,7 @@ def claim_review(
     claim.version += 1
     claim._change_reason = f"verdict: {verdict}"
     claim.save()
+    _record_claim_pairs(claim.pk)
     Review.objects.create(
         claim=claim,
         verdict=verdict,
@@ -158,6 +161,14 @@ def claim_review(
         evidence_revision=claim.evidence_revision,
     )
     return claim
+
+
+def _record_claim_pairs(claim_id: int) -> None:
+    """Every pair shows its claim's text and verdict: the change feed sends
+    them all again. The caller holds the claim's row lock, and linking a pair
+    updates that row, so no pair linked meanwhile is missed."""
+    ids = Evidence.objects.filter(claim_id=claim_id).values_list("pk", flat=True)
+    changes_record(subject=ChangeSubject.EVIDENCE, ids=ids)
 
 
 def _touch_claims(claims: object, *, revision: bool = True) -> None:
@@ -232,6 +243,7 @@ def evidence_link(
             "This passage was just linked to the claim by someone else.", code="duplicate"
         ) from exc
     _touch_claim(claim_id)
+    changes_record(subject=ChangeSubject.EVIDENCE, ids=[evidence.pk])
     return evidence
 
 
@@ -254,6 +266,7 @@ def evidence_update(*, evidence_id: int, user: AbstractBaseUser | None, **change
     evidence.save()
     # A new stance is new evidence for the verdict; a note or speaker is not.
     _touch_claim(evidence.claim_id, revision=restanced)
+    changes_record(subject=ChangeSubject.EVIDENCE, ids=[evidence.pk])
     return evidence
 
 
@@ -296,4 +309,5 @@ def evidence_unlink(*, evidence_id: int, user: AbstractBaseUser | None) -> Evide
     evidence._history_user = _real(user)
     evidence.delete()
     _touch_claim(tombstone.claim_id)
+    changes_record(subject=ChangeSubject.EVIDENCE, ids=[tombstone.evidence_id])
     return tombstone

@@ -243,6 +243,11 @@ REVIEW_ORGANIZATION = {
 REPARSE_CHUNK_SIZE = int(os.environ.get("REPARSE_CHUNK_SIZE", "100"))
 # A chunk whose worker died this many times while on it is failed, not redelivered again.
 REPARSE_MAX_DELIVERIES = int(os.environ.get("REPARSE_MAX_DELIVERIES", "3"))
+# Sync (docs/API.md): how far `next_since` reaches back before the oldest open
+# transaction, for clock differences between application servers; on SQLite
+# (which cannot see other transactions) before now, longer than any transaction.
+SYNC_CLOCK_MARGIN = float(os.environ.get("SYNC_CLOCK_MARGIN", "2"))
+SYNC_SQLITE_MARGIN = float(os.environ.get("SYNC_SQLITE_MARGIN", "120"))
 # Retries of a chunk after a database error or the soft time limit.
 REPARSE_CHUNK_RETRIES = int(os.environ.get("REPARSE_CHUNK_RETRIES", "5"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -11,7 +11,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims_tracker.common.api import ConditionalGetMixin, IsoDateTimeFilter, parse_iso_datetime
+from claims_tracker.common.api import (
+    ConditionalGetMixin,
+    IsoDateTimeFilter,
+    SyncPaginationMixin,
+    parse_iso_datetime,
+)
 from claims_tracker.common.api_schema import (
     CONFLICT,
     ERROR_RESPONSES,
@@ -71,7 +76,11 @@ class SourceFilter(django_filters.FilterSet):
     ),
 )
 class SourceViewSet(
-    ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConditionalGetMixin,
+    SyncPaginationMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     permission_classes = [ReadOrAnalyst]
     serializer_class = SourceSerializer

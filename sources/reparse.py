@@ -32,6 +32,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
+from claims_tracker.common.changes import ChangeSubject, changes_record
 from sources.text.anchoring import AnchorState, Quote, reanchor_all
 from sources.text.extraction import decode_bytes, extract
 
@@ -54,6 +55,9 @@ ENDED = (ReparseStatus.DONE, ReparseStatus.FAILED)
 # Namespace of the advisory locks that say "a live worker is on this chunk".
 _CHUNK_LOCK_NAMESPACE = 0x5250  # "RP"
 _ERRORS_SHOWN = 3
+
+# What a claim/source pair shows of its source, besides the quote.
+SHOWN_WITH_QUOTES = frozenset({"title", "published_at"})
 
 SOURCE_FIELDS = (
     "title",
@@ -439,6 +443,7 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
     specs_by_outlet = rules_by_outlet(outlet_ids=[s.outlet_id for s in sources])
     fingerprints = {o: fingerprint_for(specs) for o, specs in specs_by_outlet.items()}
     changed_sources: list[Source] = []
+    shown_changed: list[int] = []
     new_texts: dict[int, str] = {}
     for source in sources:
         outcome.processed += 1
@@ -474,15 +479,26 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
                 new_texts[source.pk] = source.text
         after = {name: getattr(source, name) for name in SOURCE_FIELDS}
         if after != before:
-            if {k for k in SOURCE_FIELDS if after[k] != before[k]} - {"rules_fingerprint"}:
+            moved = {k for k in SOURCE_FIELDS if after[k] != before[k]}
+            if moved - {"rules_fingerprint"}:
                 outcome.changed += 1
                 outcome.changed_ids.append(source.pk)
+            if moved & SHOWN_WITH_QUOTES:
+                shown_changed.append(source.pk)
             changed_sources.append(source)
     if changed_sources:
         now = timezone.now()
         for source in changed_sources:
             source.updated_at = now
         _write_rows(Source, changed_sources, [*SOURCE_FIELDS, "updated_at"])
+        if shown_changed:
+            # Pairs show their source's title and date: the feed sends them again.
+            changes_record(
+                subject=ChangeSubject.EXCERPT,
+                ids=Excerpt.objects.filter(source_id__in=shown_changed).values_list(
+                    "pk", flat=True
+                ),
+            )
     if new_texts:
         relocated, orphaned = excerpts_reanchor(texts=new_texts)
         outcome.relocated += relocated
@@ -591,6 +607,7 @@ def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
             default_change_reason="re-anchored after re-parse",
             default_date=now,
         )
+        changes_record(subject=ChangeSubject.EXCERPT, ids=[e.pk for e in updated])
     if to_check:
         excerpts_need_check.send(sender=Excerpt, excerpt_ids=to_check)
     return relocated, orphaned

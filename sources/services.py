@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from claims_tracker.common.changes import ChangeSubject, changes_record
 from claims_tracker.common.errors import ApplicationError
 from sources.text.anchoring import Quote, locate_quote, same_words
 from sources.text.canonical import canonicalize_url, domain_of
@@ -305,4 +306,5 @@ def excerpt_confirm(*, excerpt_id: int, user: AbstractBaseUser | None) -> Excerp
     excerpt._history_user = user if user is not None and user.is_authenticated else None
     excerpt._change_reason = "confirmed the new words"
     excerpt.save()
+    changes_record(subject=ChangeSubject.EXCERPT, ids=[excerpt.pk])
     return excerpt

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import django_filters
@@ -11,18 +15,20 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import InvalidPage
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.fields import IsoDateTimeField
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
+from .changes import sync_since_horizon
 from .errors import ApplicationError
 
 #: The largest id a client may send: bigger numbers cannot be any row's id
@@ -140,60 +146,6 @@ class Pagination(PageNumberPagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
-
-
-class UncountedPagination(Pagination):
-    """Pages without ``count``, for big tables: ``COUNT(*)`` over every
-    matching row costs more than the page itself. Fetches one row more than
-    the page to know whether there is a next page."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        raw_page = request.query_params.get(self.page_query_param, "1")
-        try:
-            number = int(raw_page)
-        except (TypeError, ValueError):
-            raise ApplicationError(
-                f"page must be a whole number (1 or more), not “{raw_page[:40]}”.",
-                code="invalid_page",
-            ) from None
-        if number < 1:
-            raise ApplicationError("page starts at 1.", code="invalid_page")
-        size = self.get_page_size(request)
-        offset = (number - 1) * size
-        if offset > MAX_ID:
-            raise ApplicationError("Invalid page.", code="not_found", status=404)
-        rows = list(queryset[offset : offset + size + 1])
-        if number > 1 and not rows:
-            raise ApplicationError("Invalid page.", code="not_found", status=404)
-        self.request = request
-        self._number = number
-        self._has_next = len(rows) > size
-        return rows[:size]
-
-    def get_next_link(self) -> str | None:
-        if not self._has_next:
-            return None
-        url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.page_query_param, self._number + 1)
-
-    def get_previous_link(self) -> str | None:
-        if self._number <= 1:
-            return None
-        url = self.request.build_absolute_uri()
-        if self._number == 2:
-            return remove_query_param(url, self.page_query_param)
-        return replace_query_param(url, self.page_query_param, self._number - 1)
-
-    def get_paginated_response(self, data: list[Any]) -> Response:
-        return Response(
-            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
-        )
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        paginated = super().get_paginated_response_schema(schema)
-        del paginated["properties"]["count"]
-        paginated["required"] = ["next", "previous", "results"]
-        return paginated
 
 
 def _first_message(data: Any) -> str:
@@ -320,3 +272,213 @@ class ConditionalGetMixin:
         digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
         response["ETag"] = f'W/"{digest}"'
         return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+class KeysetPagination(BasePagination):
+    """Keyset pages: ``{"next", "previous", "results"}``, where ``next`` and
+    ``previous`` carry an opaque ``cursor`` (the last row's ordering values,
+    the last of which must be unique, e.g. ``id``).
+
+    Unlike offset pages, a row deleted or inserted between two requests
+    shifts nothing: the next page starts after the last row served, by value.
+    ``?page_size=`` up to 500, like the other lists.
+    """
+
+    page_size = Pagination.page_size
+    max_page_size = Pagination.max_page_size
+    page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+
+    def __init__(
+        self,
+        ordering: Sequence[str] = ("-created_at", "-id"),
+        key: Callable[[Any], Sequence[Any]] | None = None,
+        with_count: bool = False,
+    ) -> None:
+        self.ordering = tuple(ordering)
+        self.with_count = with_count
+        self.count: int | None = None
+        self.fields = tuple(name.lstrip("-") for name in self.ordering)
+        self.key = key or (lambda row: tuple(getattr(row, name) for name in self.fields))
+
+    # --- cursors -------------------------------------------------------------------
+
+    def _encode(self, *, back: bool, position: Sequence[Any]) -> str:
+        values = [{"t": v.isoformat()} if isinstance(v, dt.datetime) else v for v in position]
+        raw = json.dumps({"b": int(back), "p": values}, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _decode(self, value: str) -> tuple[bool, list[Any]]:
+        try:
+            raw = base64.urlsafe_b64decode((value + "=" * (-len(value) % 4)).encode())
+            data = json.loads(raw)
+            position = [
+                dt.datetime.fromisoformat(v["t"]) if isinstance(v, dict) else int(v)
+                for v in data["p"]
+            ]
+            if len(position) != len(self.fields):
+                raise ValueError("wrong length")
+            return bool(data["b"]), position
+        except (ValueError, TypeError, KeyError, binascii.Error, json.JSONDecodeError):
+            raise ApplicationError(
+                "cursor must be one this list handed out (follow `next` or `previous`).",
+                code="invalid_cursor",
+            ) from None
+
+    @staticmethod
+    def _beyond(ordering: Sequence[str], position: Sequence[Any]) -> Q:
+        """Rows after ``position`` in ``ordering`` (a lexicographic comparison)."""
+        condition = Q(pk__in=[])
+        equal = Q()
+        for name, value in zip(ordering, position, strict=True):
+            field = name.lstrip("-")
+            lookup = "lt" if name.startswith("-") else "gt"
+            condition |= equal & Q(**{f"{field}__{lookup}": value})
+            equal &= Q(**{field: value})
+        return condition
+
+    # --- DRF's pagination interface ---------------------------------------------------
+
+    def get_page_size(self, request) -> int:
+        try:
+            size = int(request.query_params.get(self.page_size_query_param, self.page_size))
+        except (TypeError, ValueError):
+            size = self.page_size
+        return max(1, min(size, self.max_page_size))
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        raw = request.query_params.get(self.cursor_query_param)
+        back, position = self._decode(raw) if raw else (False, None)
+        if self.with_count:
+            self.count = queryset.count()
+        ordering = (
+            [name[1:] if name.startswith("-") else f"-{name}" for name in self.ordering]
+            if back
+            else list(self.ordering)
+        )
+        queryset = queryset.order_by(*ordering)
+        if position is not None:
+            queryset = queryset.filter(self._beyond(ordering, position))
+        rows = list(queryset[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        if back:
+            rows.reverse()
+        # Going forward, there is more ahead when the query found it, and
+        # something behind when we started from a position; backward, the same
+        # the other way round.
+        ahead, behind = (position is not None, more) if back else (more, position is not None)
+        self._next = self._previous = None
+        if rows:
+            if ahead:
+                self._next = self._encode(back=False, position=self.key(rows[-1]))
+            if behind:
+                self._previous = self._encode(back=True, position=self.key(rows[0]))
+        elif position is not None:  # past either end: only the way back
+            if back:
+                self._next = self._encode(back=False, position=position)
+            else:
+                self._previous = self._encode(back=True, position=position)
+        return rows
+
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, cursor)
+
+    def get_next_link(self) -> str | None:
+        return self._link(self._next)
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self._previous)
+
+    def get_paginated_response(self, data: list[Any], **extra: Any) -> Response:
+        counted = {"count": self.count} if self.with_count else {}
+        return Response(
+            {
+                **counted,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+                **extra,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+                "next_since": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "With `updated_since`: the `updated_since` to use next round.",
+                },
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque position: follow `next` / `previous`.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page (default {self.page_size}, at most "
+                f"{self.max_page_size}; larger values are capped).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
+
+
+class SyncPaginationMixin:
+    """A list clients sync from: with ``updated_since`` it is served in keyset
+    pages in ``sync_ordering`` (oldest change first), and every page says
+    ``next_since``: the ``updated_since`` to use next round, taken before the
+    rows were read (see ``sync_since_horizon``). Without it, the usual pages."""
+
+    sync_ordering: tuple[str, ...] = ("updated_at", "id")
+
+    def sync_mode(self) -> bool:
+        return bool(self.request.query_params.get("updated_since"))
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            if self.sync_mode():
+                self._paginator = self.keyset_paginator()
+            else:
+                # Imported here: rest_framework.generics imports this module's
+                # throttle (through its settings) while it loads.
+                from rest_framework.generics import GenericAPIView
+
+                self._paginator = GenericAPIView.paginator.fget(self)
+        return self._paginator
+
+    def keyset_paginator(self) -> KeysetPagination:
+        # Keeps the list's `count`, so its pages have one shape in both modes.
+        return KeysetPagination(self.sync_ordering, with_count=True)
+
+    def paginate_queryset(self, queryset):
+        if self.sync_mode():
+            self._next_since = sync_since_horizon()
+        return super().paginate_queryset(queryset)
+
+    def get_paginated_response(self, data):
+        if self.sync_mode() and isinstance(self.paginator, KeysetPagination):
+            return self.paginator.get_paginated_response(
+                data, next_since=self._next_since.isoformat().replace("+00:00", "Z")
+            )
+        return super().get_paginated_response(data)

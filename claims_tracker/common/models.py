@@ -1,5 +1,7 @@
 from django.db import models
 
+from .changes import ChangeLog  # noqa: F401 - a model of this app, registered here
+
 
 class TimeStampedModel(models.Model):
     """Creation and last-change times, indexed for ``updated_since`` syncs."""

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from claims.models import Evidence
+from claims.models import Claim, Evidence
 from claims.services import claim_create, evidence_link, evidence_unlink
-from sources.models import Excerpt
+from sources.models import Excerpt, Source
 from sources.services import source_ingest
 
 TEXT = (
@@ -137,30 +137,57 @@ def test_filter_by_claim_and_source(viewer_client, world, analyst):
     }
 
 
-def test_updated_since_returns_changed_pairs(viewer_client, analyst_client, world):
+def _all_stamped_before(since: dt.datetime) -> None:
+    past = since - dt.timedelta(hours=1)
+    for model in (Evidence, Excerpt, Claim, Source):
+        model.objects.update(updated_at=past)
+
+
+def test_updated_since_returns_changed_pairs(viewer_client, analyst_client, analyst, world):
+    elsewhere = claim_create(text="Budgets will shrink", user=analyst)
+    untouched = evidence_link(
+        claim_id=elsewhere.pk,
+        source_id=world["other"].pk,
+        stance="mentions",
+        exact="budgets",
+        user=analyst,
+    )
     since = timezone.now()
-    Evidence.objects.update(updated_at=since - dt.timedelta(hours=1))
-    Excerpt.objects.update(updated_at=since - dt.timedelta(hours=1))
+    _all_stamped_before(since)
     response = analyst_client.patch(
         f"/api/evidence/{world['asserts'].pk}/", {"note": "said twice"}, format="json"
     )
     assert response.status_code == 200
-    iso = since.isoformat()
-    assert _ids(viewer_client.get("/api/evidence/", {"updated_since": iso})) == {
-        world["asserts"].pk
-    }
+
+    ids = _ids(viewer_client.get("/api/evidence/", {"updated_since": since.isoformat()}))
+
+    # The edited pair; its claim changed too (its counts), so its sibling may
+    # come along: a pair may come twice, never zero times. Other claims' not.
+    assert world["asserts"].pk in ids
+    assert untouched.pk not in ids
 
 
 def test_updated_since_includes_pairs_whose_quote_was_reanchored(viewer_client, world):
     since = timezone.now()
-    Evidence.objects.update(updated_at=since - dt.timedelta(hours=1))
-    Excerpt.objects.update(updated_at=since - dt.timedelta(hours=1))
+    _all_stamped_before(since)
     # A re-parse re-anchors excerpts: it touches the excerpt, not the pair.
     Excerpt.objects.filter(pk=world["disputes"].excerpt_id).update(
         anchor_state="relocated", updated_at=since + dt.timedelta(seconds=1)
     )
     ids = _ids(viewer_client.get("/api/evidence/", {"updated_since": since.isoformat()}))
     assert ids == {world["disputes"].pk}
+
+
+def test_updated_since_includes_pairs_whose_claim_or_source_changed(viewer_client, world):
+    since = timezone.now()
+    _all_stamped_before(since)
+    Source.objects.filter(pk=world["source"].pk).update(
+        title="Retitled by a re-parse", updated_at=since + dt.timedelta(seconds=1)
+    )
+
+    ids = _ids(viewer_client.get("/api/evidence/", {"updated_since": since.isoformat()}))
+
+    assert ids == {world["asserts"].pk, world["disputes"].pk}
 
 
 def test_deleted_lists_tombstones_since(viewer_client, analyst_client, world):
@@ -194,9 +221,12 @@ def test_unlink_keeps_the_excerpt(analyst_client, world):
         ("/api/evidence/?claim=abc", 400),
         ("/api/evidence/?claim=99999999999999999999", 400),
         ("/api/evidence/?stance=shouts", 400),
-        ("/api/evidence/?page=abc", 400),
-        ("/api/evidence/?page=0", 400),
-        ("/api/evidence/?page=999", 404),
+        ("/api/evidence/?cursor=abc", 400),
+        ("/api/evidence/?cursor=eyJiIjowfQ", 400),
+        ("/api/evidence/changes/?since=garbage", 400),
+        ("/api/evidence/changes/?limit=0", 400),
+        ("/api/evidence/changes/?limit=501", 400),
+        ("/api/evidence/changes/?limit=500", 200),
         ("/api/evidence/?format=xml", 404),
         ("/api/evidence/abc/", 404),
         ("/api/evidence/99999999999999999999/", 404),

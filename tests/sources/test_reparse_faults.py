@@ -4,8 +4,10 @@ Celery workers this module starts and kills itself.
 
 Each test asserts that the job ends (``done``, or ``failed`` with a reason),
 that every affected source ends on the new fingerprint with the new text,
-that its counters are exact, and that no excerpt is lost or re-anchored twice
-("exactly once in effect": one history record per moved quote).
+that its counters are exact, that no excerpt is lost or re-anchored twice
+("exactly once in effect": one history record per moved quote), and that the
+change feed, read from a cursor taken before the job, then delivers every
+pair whose quote moved, as it is now.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Count
 
+from claims.feed import evidence_feed_page
+from claims.models import Evidence
+from claims.serializers import EVIDENCE_ROW, evidence_from_row
 from sources.models import Excerpt, ExtractionRule, Outlet, ReparseChunk, ReparseJob, Source
 from sources.reparse import reparse_job_create
 from sources.rule_services import rule_create
@@ -111,6 +116,34 @@ def _assert_current(source_ids: list[int], *, moved_once: bool = True) -> None:
         assert set(counts) == {1}, "a quote was re-anchored more than once"
 
 
+def _feed_cursor() -> str:
+    """Where the change feed stands now (read to its end)."""
+    return _feed_after(None)[1]
+
+
+def _feed_after(cursor: str | None) -> tuple[list[dict], str]:
+    results: list[dict] = []
+    while True:
+        page = evidence_feed_page(since=cursor, limit=500)
+        results += page.results
+        cursor = page.cursor
+        if not page.has_more:
+            return results, cursor
+
+
+def _assert_feed_delivered(cursor: str, source_ids: list[int]) -> None:
+    """The change feed, read from before the job, delivers every pair of
+    these sources with its quote as it is now."""
+    delivered = {r["id"]: r["evidence"] for r in _feed_after(cursor)[0] if r["op"] == "upsert"}
+    rows = Evidence.objects.filter(excerpt__source_id__in=source_ids).values_list(*EVIDENCE_ROW)
+    expected = {row[0]: evidence_from_row(row) for row in rows}
+    assert len(expected) == len(source_ids)
+    missing = sorted(set(expected) - set(delivered))
+    assert not missing, f"{len(missing)} changed pairs not in the feed, e.g. {missing[:5]}"
+    stale = sorted(pk for pk in expected if delivered[pk] != expected[pk])
+    assert not stale, f"{len(stale)} pairs delivered stale, e.g. {stale[:5]}"
+
+
 def _assert_exact_counters(job: ReparseJob, *, total: int) -> None:
     assert job.total == total
     assert job.processed + job.handed_over == job.total
@@ -131,6 +164,7 @@ def test_five_worker_kills_during_a_2000_source_reparse_lose_nothing(celery_work
         "REPARSE_MAX_DELIVERIES": "6",
     }
     worker = celery_worker_factory(env=env)
+    cursor = _feed_cursor()
     started = time.monotonic()
     job = _drop_desk_line()
 
@@ -155,6 +189,7 @@ def test_five_worker_kills_during_a_2000_source_reparse_lose_nothing(celery_work
     )
     _assert_exact_counters(job, total=2000)
     _assert_current(source_ids)
+    _assert_feed_delivered(cursor, source_ids)
     deaths = sum(ReparseChunk.objects.filter(job=job).values_list("deaths", flat=True))
     print(f"\n[fault a] 2000 sources, 5 SIGKILLs, {deaths} chunk deaths, {elapsed:.1f}s")
 
@@ -187,6 +222,7 @@ def test_a_broker_restarted_mid_job_loses_no_source(private_redis):
         env={**FAST_REDELIVERY, "REPARSE_CHUNK_SIZE": "20"},
     )
     worker.start()
+    cursor = _feed_cursor()
     try:
         subprocess.run(
             [sys.executable, "manage.py", "reparse", "--stale"],
@@ -217,6 +253,7 @@ def test_a_broker_restarted_mid_job_loses_no_source(private_redis):
     )
     _assert_exact_counters(job, total=400)
     _assert_current(source_ids)
+    _assert_feed_delivered(cursor, source_ids)
 
 
 # --- (c) terminate the job's database connections mid-chunk ---------------------------
@@ -239,6 +276,7 @@ def test_terminated_database_connections_mid_chunk_are_retried(celery_worker_fac
     source_ids = corpus.sources_bulk(300, paragraphs=6)
     app_name = f"reparse-fault-{os.getpid()}"
     celery_worker_factory(env={"REPARSE_CHUNK_SIZE": "20"}, application_name=app_name)
+    cursor = _feed_cursor()
     job = _drop_desk_line()
 
     terminated = 0
@@ -258,6 +296,7 @@ def test_terminated_database_connections_mid_chunk_are_retried(celery_worker_fac
     )
     _assert_exact_counters(job, total=300)
     _assert_current(source_ids)
+    _assert_feed_delivered(cursor, source_ids)
     print(f"\n[fault c] {terminated} backends terminated mid-chunk; job done")
 
 
@@ -268,6 +307,7 @@ def test_overlapping_all_and_stale_jobs_reparse_each_source_once(celery_worker_f
     source_ids = corpus.sources_bulk(600, paragraphs=8)
     env = {"REPARSE_CHUNK_SIZE": "25"}
     celery_worker_factory(env=env, concurrency=2)
+    cursor = _feed_cursor()
 
     with transaction.atomic():
         everything = reparse_job_create(only_stale=False, reason="manage.py reparse --all")
@@ -291,6 +331,7 @@ def test_overlapping_all_and_stale_jobs_reparse_each_source_once(celery_worker_f
     assert everything.relocated + stale.relocated == 600
     assert everything.failed == stale.failed == 0
     _assert_current(source_ids)
+    _assert_feed_delivered(cursor, source_ids)
     print(
         f"\n[fault d] --all: processed {everything.processed}, handed over "
         f"{everything.handed_over}, changed {everything.changed}; --stale: total "
@@ -312,6 +353,7 @@ def test_a_poison_chunk_is_tried_three_times_then_failed_with_its_sources(
     poison_id = source_ids[poison_index]
     env = {**FAST_REDELIVERY, "REPARSE_CHUNK_SIZE": "5", "REPARSE_MAX_DELIVERIES": "3"}
     workers = [celery_worker_factory(env=env)]
+    cursor = _feed_cursor()
     job = _drop_desk_line()
 
     deaths_caused = 0
@@ -339,6 +381,7 @@ def test_a_poison_chunk_is_tried_three_times_then_failed_with_its_sources(
     _assert_exact_counters(job, total=120)
     healthy = [pk for pk in source_ids if pk not in chunk.source_ids]
     _assert_current(healthy)
+    _assert_feed_delivered(cursor, healthy)
     # The poison chunk's sources keep their last good text and stay stale,
     # so `reparse --retry-failed` (or the button) can try them again.
     assert (

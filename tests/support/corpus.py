@@ -13,6 +13,7 @@ import random
 
 from django.db import transaction
 
+from claims.models import Claim, Evidence
 from sources.models import Excerpt, Source
 from sources.selectors import fingerprint_for, rule_specs, rules_effective
 from sources.services import outlet_get_or_create, source_fields
@@ -51,8 +52,8 @@ def sources_bulk(
     n: int, *, paragraphs: int = 2, outlet: str = OUTLET, raws: dict[int, str] | None = None
 ) -> list[int]:
     """``n`` sources of ``outlet`` with one excerpt each (the quote the desk
-    rule moves); ``raws`` replaces some articles (e.g. a poison one).
-    Returns their ids in order."""
+    rule moves), each quoted by a pair that disputes one claim; ``raws``
+    replaces some articles (e.g. a poison one). Returns the sources' ids."""
     outlet_obj = outlet_get_or_create(domain=outlet)
     specs = rule_specs(rules_effective(outlet_id=outlet_obj.pk))
     fingerprint = fingerprint_for(specs)
@@ -93,4 +94,9 @@ def sources_bulk(
                 )
             )
         Excerpt.objects.bulk_create(excerpts, batch_size=1000)
+        claim = Claim.objects.create(text="Ships were diverted from the southern basin")
+        Evidence.objects.bulk_create(
+            [Evidence(claim=claim, excerpt=e, stance="disputes") for e in excerpts],
+            batch_size=1000,
+        )
     return [s.pk for s in created]
