@@ -78,6 +78,18 @@ def parse_iso_datetime(raw: str, *, name: str) -> dt.datetime:
     return value
 
 
+def _page_size_parameter(paginator: Any) -> dict[str, Any]:
+    """The OpenAPI description of ``?page_size=``, the same for every list."""
+    return {
+        "name": paginator.page_size_query_param,
+        "required": False,
+        "in": "query",
+        "description": f"Results per page (default {paginator.page_size}, at most "
+        f"{paginator.max_page_size}; larger values are capped).",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+
+
 class Pagination(PageNumberPagination):
     """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to 500
     (larger values are capped, not refused). A ``page`` that is not a number
@@ -137,14 +149,7 @@ class Pagination(PageNumberPagination):
                 "description": "Page number, from 1.",
                 "schema": {"type": "integer", "minimum": 1},
             },
-            {
-                "name": self.page_size_query_param,
-                "required": False,
-                "in": "query",
-                "description": f"Results per page (default {self.page_size}, at most "
-                f"{self.max_page_size}; larger values are capped).",
-                "schema": {"type": "integer", "minimum": 1},
-            },
+            _page_size_parameter(self),
         ]
 
 
@@ -408,13 +413,13 @@ class KeysetPagination(BasePagination):
         )
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        counted = Pagination.get_paginated_response_schema(self, schema)
+        del counted["properties"]["count"]
         return {
             "type": "object",
             "required": ["next", "previous", "results"],
             "properties": {
-                "next": {"type": "string", "nullable": True, "format": "uri"},
-                "previous": {"type": "string", "nullable": True, "format": "uri"},
-                "results": schema,
+                **counted["properties"],
                 "next_since": {
                     "type": "string",
                     "format": "date-time",
@@ -432,14 +437,7 @@ class KeysetPagination(BasePagination):
                 "description": "Opaque position: follow `next` / `previous`.",
                 "schema": {"type": "string"},
             },
-            {
-                "name": self.page_size_query_param,
-                "required": False,
-                "in": "query",
-                "description": f"Results per page (default {self.page_size}, at most "
-                f"{self.max_page_size}; larger values are capped).",
-                "schema": {"type": "integer", "minimum": 1},
-            },
+            _page_size_parameter(self),
         ]
 
 

@@ -313,6 +313,32 @@ def test_deleted_pages_by_keyset(viewer_client, analyst, source):
 # --- a transaction still running when a page is served (PostgreSQL) ------------------
 
 
+class SlowWriter:
+    """Links a pair in a transaction that stays open until ``commit()``."""
+
+    def __init__(self, claim, source, analyst) -> None:
+        self.inserted, self.release = threading.Event(), threading.Event()
+        self.pair_id: int | None = None
+        self.thread = threading.Thread(target=self._run, args=(claim, source, analyst))
+
+    def _run(self, claim, source, analyst) -> None:
+        try:
+            with transaction.atomic():
+                self.pair_id = _link(claim, source, 1, analyst).pk
+                self.inserted.set()
+                self.release.wait(10)
+        finally:
+            connection.close()
+
+    def start(self) -> None:
+        self.thread.start()
+        assert self.inserted.wait(10)
+
+    def commit(self) -> None:
+        self.release.set()
+        self.thread.join(10)
+
+
 @pytest.mark.services
 def test_a_change_committed_after_a_later_one_is_not_skipped(
     viewer_client, analyst, source, claims
@@ -322,32 +348,18 @@ def test_a_change_committed_after_a_later_one_is_not_skipped(
     the slow writer's change: once it commits, the next page has it."""
     _link(claims[0], source, 0, analyst)
     _, cursor = _drain(viewer_client)
-    inserted, release = threading.Event(), threading.Event()
-    slow: dict[str, int] = {}
-
-    def slow_writer() -> None:
-        try:
-            with transaction.atomic():
-                slow["id"] = _link(claims[1], source, 1, analyst).pk
-                inserted.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
     # Another source: linking locks the source's row, which the slow writer holds.
     other = source_ingest(raw=ARTICLE + "\nA second edition.", content_type="text/plain").source
-    thread = threading.Thread(target=slow_writer)
-    thread.start()
-    assert inserted.wait(10)
+    slow = SlowWriter(claims[1], source, analyst)
+    slow.start()
     fast = _link(claims[2], other, 2, analyst)  # commits now, after the slow one began
 
     during, cursor_during = _drain(viewer_client, cursor)
-    release.set()
-    thread.join(10)
+    slow.commit()
     after, _ = _drain(viewer_client, cursor_during)
 
     assert fast.pk not in [r["id"] for r in during]  # held back behind the open transaction
-    assert [r["id"] for r in after] == [slow["id"], fast.pk]
+    assert [r["id"] for r in after] == [slow.pair_id, fast.pk]
 
 
 @pytest.mark.services
@@ -356,27 +368,13 @@ def test_next_since_reaches_back_before_a_transaction_still_running(
 ):
     """The updated_since procedure: a pair stamped inside a long transaction
     that commits after a round is found by the next round's `next_since`."""
-    inserted, release = threading.Event(), threading.Event()
-    slow: dict[str, int] = {}
-
-    def slow_writer() -> None:
-        try:
-            with transaction.atomic():
-                slow["id"] = _link(claims[1], source, 1, analyst).pk
-                inserted.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=slow_writer)
-    thread.start()
-    assert inserted.wait(10)
+    slow = SlowWriter(claims[1], source, analyst)
+    slow.start()
     long_ago = (timezone.now() - dt.timedelta(hours=1)).isoformat()
     round_one = viewer_client.get("/api/evidence/", {"updated_since": long_ago}).json()
-    release.set()
-    thread.join(10)
+    slow.commit()
 
     round_two = viewer_client.get("/api/evidence/", {"updated_since": round_one["next_since"]})
 
-    assert slow["id"] not in [r["id"] for r in round_one["results"]]
-    assert slow["id"] in [r["id"] for r in round_two.json()["results"]]
+    assert slow.pair_id not in [r["id"] for r in round_one["results"]]
+    assert slow.pair_id in [r["id"] for r in round_two.json()["results"]]
