@@ -26,10 +26,10 @@ from claims.feed import evidence_feed_page
 from claims.models import Evidence
 from claims.serializers import EVIDENCE_ROW, evidence_from_row
 from sources.models import Excerpt, ExtractionRule, Outlet, ReparseChunk, ReparseJob, Source
-from sources.reparse import reparse_job_create
+from sources.reparse import reparse_job_create, reparse_job_plan
 from sources.rule_services import rule_create
 from sources.selectors import fingerprint_for, rule_specs, rules_effective
-from sources.tasks import reparse_job_start
+from sources.tasks import reparse_chunk
 from tests.support import corpus
 from tests.support.services import ROOT, CeleryWorker, RedisServer
 
@@ -73,6 +73,13 @@ def _wait_in_flight(job_id: int, timeout: float = 30.0) -> None:
     while not ReparseChunk.objects.filter(job_id=job_id, in_flight=True).exists():
         assert time.monotonic() < deadline, f"no chunk of job {job_id} in flight"
         time.sleep(0.01)
+
+
+def _wait_planned(job_id: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while _job(job_id).status == "queued":
+        assert time.monotonic() < deadline, f"job {job_id} was never planned"
+        time.sleep(0.05)
 
 
 def _drop_desk_line() -> ReparseJob:
@@ -310,13 +317,20 @@ def test_overlapping_all_and_stale_jobs_reparse_each_source_once(celery_worker_f
     cursor = _feed_cursor()
 
     with transaction.atomic():
-        everything = reparse_job_create(only_stale=False, reason="manage.py reparse --all")
+        everything = reparse_job_create(
+            only_stale=False, reason="manage.py reparse --all", enqueue=False
+        )
+    chunk_ids = reparse_job_plan(job_id=everything.pk)  # 24 chunks of 25
+    # The --all job gets going (under the old rules) ...
+    for chunk_id in chunk_ids[:4]:
+        reparse_chunk.delay(chunk_id)
     _wait_processed(everything.pk, 25)
-    stale = _drop_desk_line()  # a newer --stale job over the same sources
-    # Its start task waits in the queue behind the --all job's chunks; plan it
-    # here at once, as a third worker would, while those chunks are pending.
-    reparse_job_start.apply(args=[stale.pk])
-    assert _job(everything.pk).processed < 600
+    # ... when an editor's change starts a --stale job over the same sources,
+    stale = _drop_desk_line()
+    _wait_planned(stale.pk)
+    # ... and the rest of the --all job's chunks race the --stale job's.
+    for chunk_id in chunk_ids[4:]:
+        reparse_chunk.delay(chunk_id)
     everything = _wait_ended(everything.pk)
     stale = _wait_ended(stale.pk)
 
