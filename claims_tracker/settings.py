@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "claims_tracker.common.hygiene_middleware.TextHygieneMiddleware",
     "claims_tracker.common.middleware.PagesLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -193,6 +194,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Parsers that refuse NUL and lone surrogates in any field (text_hygiene).
+    "DEFAULT_PARSER_CLASSES": [
+        "claims_tracker.common.parsers.JSONParser",
+        "claims_tracker.common.parsers.FormParser",
+        "claims_tracker.common.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "claims_tracker.common.api.Pagination",
     "PAGE_SIZE": 50,
@@ -234,6 +241,12 @@ SPECTACULAR_SETTINGS = {
 # --- Product settings --------------------------------------------------------------
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
 INGEST_ALLOW_PRIVATE_URLS = env_bool("INGEST_ALLOW_PRIVATE_URLS", False)
+# Ports a URL fetch may connect to: "80,443" by default; "*" allows any (tests
+# with local servers on random ports).
+_ports = os.environ.get("INGEST_ALLOWED_PORTS", "80,443").strip()
+INGEST_ALLOWED_PORTS: frozenset[int] | None = (
+    None if _ports == "*" else frozenset(int(p) for p in _ports.split(",") if p.strip())
+)
 FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
 REVIEW_ORGANIZATION = {
     "name": os.environ.get("REVIEW_ORG_NAME", "Claims Tracker"),
@@ -242,8 +255,20 @@ REVIEW_ORGANIZATION = {
 # Sources per re-parse task: small enough to finish well within the time limit.
 REPARSE_CHUNK_SIZE = int(os.environ.get("REPARSE_CHUNK_SIZE", "100"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Request bodies are capped before they are read: a non-file body (JSON, form
+# fields) over DATA_UPLOAD_MAX_MEMORY_SIZE is refused from its Content-Length;
+# a multipart body over INGEST_MAX_UPLOAD_BYTES likewise, and each uploaded
+# file stops streaming in as soon as it passes INGEST_MAX_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024
+INGEST_MAX_UPLOAD_BYTES = int(
+    os.environ.get("INGEST_MAX_UPLOAD_BYTES", str(4 * INGEST_MAX_BYTES + 1024 * 1024))
+)
+FILE_UPLOAD_HANDLERS = [
+    "claims_tracker.common.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,
