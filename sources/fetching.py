@@ -11,13 +11,14 @@ that very address (the URL's host is replaced by the checked IP), while the
 ``Host`` header and, for https, the TLS SNI name and certificate check keep
 the original host name. A second, different DNS answer is never asked for.
 
-Status codes of the errors it raises (``ApplicationError``): the user's own
+Status codes of the errors it raises (``FetchError``): the user's own
 input gets 400 (bad scheme, private address, unresolvable host), 413 (too
 large) or 415 (unsupported type); a problem on the remote side gets 502
 (``fetch_failed``: error status, connection failure, redirect loop) or 504
 (``fetch_timeout``).
 
-URL canonicalisation lives in :mod:`sources.urls`.
+URL canonicalisation lives in :mod:`sources.text.canonical`. No Django here either:
+its errors are ``FetchError``, which the services translate.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from claims_tracker.common.errors import ApplicationError
+from sources.text.errors import FetchError
 
 USER_AGENT = "ClaimsTracker/0.1 (+https://claims-tracker.invalid/about/fetcher)"
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
@@ -62,7 +63,7 @@ def resolve_host(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise ApplicationError(
+        raise FetchError(
             f"The host {host!r} could not be resolved.", code="url_unresolvable"
         ) from exc
     return sorted({str(info[4][0]) for info in infos})
@@ -134,31 +135,31 @@ def check_url_allowed(
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise ApplicationError(
+        raise FetchError(
             f"Only http and https URLs can be fetched, not {parts.scheme or 'this'!r}.",
             code="url_scheme",
         )
     try:
         host, port = parts.hostname, parts.port
     except ValueError as exc:
-        raise ApplicationError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
+        raise FetchError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
     if not host:
-        raise ApplicationError(f"The URL {url!r} has no host.", code="url_invalid")
+        raise FetchError(f"The URL {url!r} has no host.", code="url_invalid")
     port = port or (443 if scheme == "https" else 80)
     if allowed_ports is not None and port not in allowed_ports:
         ports = ", ".join(str(p) for p in sorted(allowed_ports))
-        raise ApplicationError(
+        raise FetchError(
             f"Port {port} is not allowed for fetching (allowed: {ports}; "
             "INGEST_ALLOWED_PORTS changes this).",
             code="url_port",
         )
     addresses = resolve_host(host, port)
     if not addresses:
-        raise ApplicationError(f"The host {host!r} could not be resolved.", code="url_unresolvable")
+        raise FetchError(f"The host {host!r} could not be resolved.", code="url_unresolvable")
     if not allow_private:
         refused = [a for a in addresses if not is_public_address(a)]
         if refused:
-            raise ApplicationError(
+            raise FetchError(
                 f"The host {host!r} resolves to a private or reserved address "
                 f"({refused[0]}); only public web addresses can be fetched.",
                 code="url_private",
@@ -217,18 +218,18 @@ def fetch_url(
                 finally:
                     response.close()
     except httpx.TimeoutException as exc:
-        raise ApplicationError(
+        raise FetchError(
             f"Fetching {current} timed out after {timeout:g} seconds.",
             code="fetch_timeout",
             status=504,
         ) from exc
     except httpx.InvalidURL as exc:
-        raise ApplicationError(f"The URL {current!r} is not valid.", code="url_invalid") from exc
+        raise FetchError(f"The URL {current!r} is not valid.", code="url_invalid") from exc
     except httpx.HTTPError as exc:
-        raise ApplicationError(
+        raise FetchError(
             f"Fetching {current} failed: {exc}.", code="fetch_failed", status=502
         ) from exc
-    raise ApplicationError(
+    raise FetchError(
         f"Fetching {url} was redirected more than {MAX_REDIRECTS} times.",
         code="fetch_failed",
         status=502,
@@ -240,7 +241,7 @@ def _read_page(
 ) -> FetchedPage:
     final_url = url
     if not 200 <= response.status_code < 300:
-        raise ApplicationError(
+        raise FetchError(
             f"The server answered {response.status_code} for {final_url}.",
             code="fetch_failed",
             status=502,
@@ -248,13 +249,13 @@ def _read_page(
 
     content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
     if content_type and content_type not in SUPPORTED_TYPES:
-        raise ApplicationError(
+        raise FetchError(
             f"The page is {content_type}; only HTML and plain text can be ingested.",
             code="unsupported_type",
             status=415,
         )
 
-    too_large = ApplicationError(
+    too_large = FetchError(
         f"The page is larger than the limit of {max_bytes:,} bytes.",
         code="too_large",
         status=413,
