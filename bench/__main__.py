@@ -14,7 +14,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("extraction", "anchoring", "reparse", "api")
+BENCHMARKS = ("extraction", "anchoring", "reparse", "api", "load")
 
 
 def main(argv: list[str]) -> int:

@@ -43,16 +43,15 @@ def _bench_url(database_url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
 
 
-def _ensure_database(database_url: str) -> None:
+def _ensure_database(database_url: str, name: str = BENCH_DB) -> None:
+    """Create the database ``name`` on the server of ``database_url`` if missing."""
     import psycopg
 
     admin = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (BENCH_DB,)
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _env(bench_url: str) -> dict[str, str]:
@@ -171,7 +170,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+def _start_gunicorn(env: dict[str, str], port: int, workers: int = 2) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -180,7 +179,7 @@ def _start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "2",
+        str(workers),
         "--worker-class",
         "sync",
         "--timeout",

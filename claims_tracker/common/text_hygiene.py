@@ -12,7 +12,7 @@ user's typing, and one stray byte should not lose the whole article.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import ApplicationError
@@ -32,35 +32,53 @@ def describe(character: str) -> str:
     return f"a lone surrogate (U+{ord(character):04X})"
 
 
+def _children(data: Any, path: str) -> list[tuple[str, Any, Any]]:
+    """``(name, key, value)`` of a container's items, in order."""
+    if hasattr(data, "lists"):  # QueryDict / MultiValueDict: every value of every key
+        pairs = [(key, value) for key, values in data.lists() for value in values]
+    elif isinstance(data, Mapping):
+        pairs = list(data.items())
+    elif isinstance(data, list | tuple):
+        return [(f"{path}[{i}]", None, value) for i, value in enumerate(data)]
+    else:
+        return []
+    return [(f"{path}.{key}" if path else str(key), key, value) for key, value in pairs]
+
+
 def find_unsafe_text(data: Any, path: str = "") -> tuple[str, str] | None:
     """``(field, character)`` for the first unsafe string anywhere in parsed
-    input (dicts, lists, QueryDicts; keys count too), or None."""
-    if isinstance(data, str):
-        bad = unsafe_character(data)
-        return (path or "body", bad) if bad else None
-    if hasattr(data, "lists"):  # QueryDict / MultiValueDict: every value of every key
-        items: Iterable[tuple[Any, Any]] = (
-            (key, value) for key, values in data.lists() for value in values
-        )
-    elif isinstance(data, Mapping):
-        items = data.items()
-    elif isinstance(data, list | tuple):
-        items = ((f"{path}[{i}]", v) for i, v in enumerate(data))
-        for name, value in items:
-            found = find_unsafe_text(value, name)
-            if found:
-                return found
-        return None
-    else:
-        return None
-    for key, value in items:
-        name = f"{path}.{key}" if path else str(key)
-        if isinstance(key, str) and unsafe_character(key):
-            return (name, unsafe_character(key))
-        found = find_unsafe_text(value, name)
-        if found:
-            return found
+    input (dicts, lists, QueryDicts; keys count too), or None. Iterative, so
+    deeply nested input cannot exhaust the stack."""
+    stack: list[tuple[str, Any]] = [(path, data)]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, str):
+            bad = unsafe_character(value)
+            if bad:
+                return (name or "body", bad)
+            continue
+        children = _children(value, name)
+        for child_name, key, _child in children:
+            if isinstance(key, str) and unsafe_character(key):
+                return (child_name, unsafe_character(key))
+        stack.extend((child_name, child) for child_name, _key, child in reversed(children))
     return None
+
+
+def nesting_depth(data: Any) -> int:
+    """How deeply lists and dicts nest in parsed JSON (a scalar is 0)."""
+    deepest = 0
+    stack: list[tuple[int, Any]] = [(0, data)]
+    while stack:
+        depth, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((depth + 1, v) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((depth + 1, v) for v in value)
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+    return deepest
 
 
 def check_text(data: Any, *, where: str = "") -> None:

@@ -212,13 +212,13 @@ class _Bomb(BaseHTTPRequestHandler):
 
 
 def test_a_decompression_bomb_is_refused_with_a_message(settings):
-    from claims_tracker.common.errors import ApplicationError
     from sources.fetching import fetch_url
+    from sources.text.errors import FetchError
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Bomb)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        with pytest.raises(ApplicationError) as exc:
+        with pytest.raises(FetchError) as exc:
             fetch_url(
                 f"http://127.0.0.1:{httpd.server_address[1]}/",
                 max_bytes=1024 * 1024,

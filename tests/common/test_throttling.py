@@ -29,14 +29,14 @@ def database_name(_worker_database: str, transactional_db) -> str:
 
 @pytest.mark.services
 def test_token_rate_is_shared_by_every_gunicorn_worker(database_name: str) -> None:
-    """Three worker processes, a budget of 4 requests a minute: 4 answers in
+    """Three worker processes, a budget of 4 requests an hour: 4 answers in
     all, not 4 per process."""
     from django.core.cache import cache
 
     cache.clear()
     user = User.objects.create_user(username="busy-client")
     _, key = api_token_create(user=user, name="busy")
-    server = Gunicorn(database_name=database_name, workers=3, env={"API_TOKEN_RATE": "4/minute"})
+    server = Gunicorn(database_name=database_name, workers=3, env={"API_TOKEN_RATE": "4/hour"})
     server.start()
     try:
         statuses = []

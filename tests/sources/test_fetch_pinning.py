@@ -20,9 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import trustme
 
-from claims_tracker.common.errors import ApplicationError
 from sources import fetching
 from sources.fetching import fetch_url
+from sources.text.errors import FetchError
 
 PUBLIC = "127.0.0.2"  # the stand-in for a public address
 INTERNAL = "127.0.0.1"
@@ -137,7 +137,7 @@ def test_every_redirect_hop_is_resolved_and_checked(servers, dns):
     dns["news.example"] = [PUBLIC]
     dns["intranet.example"] = [INTERNAL]
 
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(FetchError) as exc:
         _fetch(f"http://news.example:{port}/go")
 
     assert (exc.value.code, exc.value.status) == ("url_private", 400)
@@ -159,7 +159,7 @@ def test_a_name_with_any_private_answer_is_refused(servers, dns):
 
     socket.getaddrinfo = two_answers
     try:
-        with pytest.raises(ApplicationError) as exc:
+        with pytest.raises(FetchError) as exc:
             _fetch(f"http://mixed.example:{public.server_address[1]}/")
     finally:
         socket.getaddrinfo = original
@@ -170,7 +170,7 @@ def test_a_name_with_any_private_answer_is_refused(servers, dns):
 @pytest.mark.parametrize("url", ["http://news.example:8080/", "https://news.example:22/"])
 def test_only_ports_80_and_443_by_default(dns, url):
     dns["news.example"] = [PUBLIC]
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(FetchError) as exc:
         fetch_url(url, max_bytes=1000, timeout=1)
     assert (exc.value.code, exc.value.status) == ("url_port", 400)
     assert "INGEST_ALLOWED_PORTS" in exc.value.message
@@ -230,7 +230,7 @@ def test_https_keeps_sni_and_certificate_name(tls_server, dns):
 def test_https_certificate_for_another_name_fails(tls_server, dns):
     httpd, client_context, _sni = tls_server
     dns["other.example"] = [PUBLIC]
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(FetchError) as exc:
         _fetch(f"https://other.example:{httpd.server_address[1]}/", verify=client_context)
     assert exc.value.code == "fetch_failed"
     assert httpd.seen == []

@@ -144,18 +144,24 @@ class CeleryWorker:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process_group(self.process)
+
+
+def stop_process_group(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM a process group this suite started, then SIGKILL if it lingers."""
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 class Gunicorn:
     """A real gunicorn (several worker processes) serving the app on a free
     127.0.0.1 port, on the test database and Redis, for tests that need
-    more than one process."""
+    more than one process. Started like the benchmarks start it."""
 
     def __init__(self, *, database_name: str, workers: int = 3, env: dict[str, str] | None = None):
         self.database_name = database_name
@@ -164,51 +170,14 @@ class Gunicorn:
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
 
-    def start(self, timeout: float = 30.0) -> None:
-        import socket
+    def start(self) -> None:
+        from bench.api import _free_port, _start_gunicorn
 
-        import httpx
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
         env = CeleryWorker(database_name=self.database_name).environment()
         env.update(self.extra_env)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "claims_tracker.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(self.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
+        port = _free_port()
+        self.process = _start_gunicorn(env, port, workers=self.workers)
         self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited early")
-            try:
-                httpx.get(f"{self.url}/healthz", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not answer within {timeout}s")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
