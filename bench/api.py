@@ -48,11 +48,12 @@ def _bench_url(database_url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{_bench_name(database_url)}"))
 
 
-def _ensure_database(database_url: str, name: str = BENCH_DB) -> None:
-    """Create the database ``name`` on the server of ``database_url`` if missing."""
+def _ensure_database(database_url: str, name: str | None = None) -> None:
+    """Create the database ``name`` (default: this benchmark's) on the server
+    of ``database_url`` if it is missing."""
     import psycopg
 
-    name = _bench_name(database_url)
+    name = name or _bench_name(database_url)
     admin = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
