@@ -210,6 +210,9 @@ PAGES = [
     Case("find-more-link", "post", "/ui/claims/{claim}/link/", "analyst", None),
     Case("evidence-edit", "post", "/ui/evidence/{evidence}/edit/", "analyst", None),
     Case("evidence-unlink", "post", "/ui/evidence/{evidence}/unlink/", "analyst", None),
+    Case("quotes", "get", "/quotes/", "viewer"),
+    Case("quote-confirm", "post", "/ui/quotes/{evidence}/confirm/", "analyst", None),
+    Case("quote-unlink", "post", "/ui/quotes/{evidence}/unlink/", "analyst", None),
 ]
 # Routes that are not pages of their own (handled elsewhere in this module, or
 # not a route a person opens): the admin's many URLs are staff-only as a whole.

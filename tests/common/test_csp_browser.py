@@ -86,6 +86,7 @@ PAGES = [
     "/claims/{claim}/",
     "/claims/{reviewed}/",
     "/review/",
+    "/quotes/",
     "/rules/",
     "/rules/new/",
     "/rules/{rule}/edit/",

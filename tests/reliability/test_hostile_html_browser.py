@@ -129,6 +129,7 @@ def test_hostile_html_is_shown_as_text_on_every_page(page, login, hostile_world)
         "/claims/",
         f"/claims/{hostile_world['claim']}/",
         "/review/",
+        "/quotes/",
         "/rules/",
         "/accounts/profile/",
     ]
