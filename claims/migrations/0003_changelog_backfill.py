@@ -19,7 +19,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0002_evidence_revision"),
-        ("common", "0003_changelog"),
+        ("common", "0004_changelog"),
     ]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]

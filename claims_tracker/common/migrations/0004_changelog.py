@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('common', '0002_initial'),
+        ('common', '0003_token_expiry_scope'),
     ]
 
     operations = [
