@@ -24,8 +24,10 @@ from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
-from sources.extraction import dates, metadata, textdump
+from sources.extraction import boilerplate, bylines, dates, metadata, textdump
+from sources.extraction.language import detect_language
 from sources.extraction.normalize import normalize_line
+from sources.extraction.units import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -242,17 +244,17 @@ def _trim_edges(paragraphs: list[str], title: str | None) -> list[str]:
     kept: list[str] = []
     last = len(paragraphs) - 1
     for position, text in enumerate(paragraphs):
-        unit = textdump.Unit(text=text, index=position)
+        unit = Unit(text=text, index=position)
         at_edge = position < 3 or position > last - 3
         if title_key and position < 3 and metadata.key(text) == title_key:
             continue
-        if len(unit.words) <= 6 and textdump.is_junk(unit):
+        if len(unit.words) <= 6 and boilerplate.is_junk(unit):
             continue
         if (
             at_edge
-            and len(unit.words) <= textdump.MAX_META_WORDS
+            and len(unit.words) <= bylines.MAX_META_WORDS
             and (
-                textdump.parse_byline(unit) is not None or textdump.parse_dateline(unit) is not None
+                bylines.parse_byline(unit) is not None or bylines.parse_dateline(unit) is not None
             )
         ):
             continue
@@ -290,7 +292,7 @@ def extract_html(
         title = title or fallback.title
         authors = authors or fallback.authors
         published = published or fallback.published_at
-    language = _language(tree) or metadata.guess_language("\n".join(paragraphs))
+    language = _language(tree) or detect_language("\n".join(paragraphs))
     return HtmlResult(
         title=title or None,
         authors=authors,
