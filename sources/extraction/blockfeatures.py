@@ -54,10 +54,6 @@ OWN_FEATURES = (
     "prose",
 )
 CONTEXT_FEATURES = (
-    "position",
-    "words_before",
-    "prose_before",
-    "prose_after",
     "inside_prose",
     "after_tail_marker",
     "gap_before",
@@ -126,14 +122,13 @@ def unit_features(
     n = len(units)
     words = [len(u.words) for u in units]
     prose_words = [w if f["prose"] else 0 for w, f in zip(words, own, strict=True)]
-    total_words = max(sum(words), 1)
     total_prose = max(sum(prose_words), 1)
     prose_idx = [i for i, f in enumerate(own) if f["prose"]]
     first_prose = prose_idx[0] if prose_idx else n
     last_prose = prose_idx[-1] if prose_idx else -1
 
     features: list[dict[str, float]] = []
-    words_seen = prose_seen = 0
+    prose_seen = 0
     tail_seen = False
     last_prose_at: int | None = None
     next_prose_at = [n * 2] * n
@@ -144,11 +139,9 @@ def unit_features(
             upcoming = i
     for i, unit_own in enumerate(own):
         row = dict(unit_own)
-        row["position"] = i / max(n - 1, 1)
-        row["words_before"] = words_seen / total_words
-        row["prose_before"] = prose_seen / total_prose
-        row["prose_after"] = (total_prose - prose_seen - prose_words[i]) / total_prose
         row["inside_prose"] = float(first_prose < i < last_prose)
+        if unit_own["tail_marker"] and prose_seen >= total_prose * TAIL_AFTER_PROSE:
+            tail_seen = True  # this line and all after it are the page's furniture
         row["after_tail_marker"] = float(tail_seen)
         before = i - last_prose_at if last_prose_at is not None else n
         after = next_prose_at[i] - i
@@ -166,12 +159,9 @@ def unit_features(
                 row[f"{name}@{offset:+d}"] = other[name] if other else 0.0
             row[f"present@{offset:+d}"] = float(other is not None)
         features.append(row)
-        words_seen += words[i]
         prose_seen += prose_words[i]
         if unit_own["prose"]:
             last_prose_at = i
-        if unit_own["tail_marker"] and prose_seen >= total_prose * TAIL_AFTER_PROSE:
-            tail_seen = True
     return features
 
 

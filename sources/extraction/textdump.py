@@ -73,8 +73,6 @@ def vetoed(unit: Unit, row: dict[str, float]) -> bool:
     """Empty, a caption already cut, or furniture by a sure sign (or after the article's end)."""
     if not unit.words or unit.kind == "caption":
         return True
-    if row["tail_marker"] and row["prose_before"] >= blockfeatures.TAIL_AFTER_PROSE:
-        return True
     return any(row[name] for name in _VETOES)
 
 
