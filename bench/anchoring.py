@@ -25,7 +25,7 @@ import re
 import time
 from collections.abc import Callable
 
-from sources.anchoring import AnchorState, Quote, quote_at, reanchor_all
+from sources.text.anchoring import AnchorState, Quote, quote_at, reanchor_all
 
 WORDS = [
     "the", "a", "of", "and", "to", "in", "is", "was", "for", "on", "that", "with", "as", "by",

@@ -34,7 +34,7 @@ from bench.scoring import (
     mean_overlap,
     title_match,
 )
-from sources.extraction import extract
+from sources.text.extraction import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"

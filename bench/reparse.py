@@ -132,11 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection, transaction
 
     from claims_tracker.celery import app
-    from sources.anchoring import locate_quote
-    from sources.extraction import decode_bytes, extract
     from sources.models import Excerpt, Outlet, ReparseJob, Source
     from sources.rule_services import rule_create
     from sources.selectors import fingerprint_for
+    from sources.text.anchoring import locate_quote
+    from sources.text.extraction import decode_bytes, extract
 
     rng = random.Random(42)
     articles = [_article(rng, i) for i in range(args.sources)]

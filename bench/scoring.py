@@ -1,6 +1,6 @@
 """Scoring shared by the benchmarks: body shingle overlap and metadata matching.
 
-Body text is scored by ``sources.extraction.overlap`` (4-token shingles); title, author and date by normalised exact match. A field
+Body text is scored by ``sources.text.extraction.overlap`` (4-token shingles); title, author and date by normalised exact match. A field
 that is missing on both sides counts as a match (the page has no author and
 the extractor found none).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sources.extraction.overlap import Overlap, body_overlap, mean_overlap, tokens
+from sources.text.extraction.overlap import Overlap, body_overlap, mean_overlap, tokens
 
 __all__ = [
     "Overlap",

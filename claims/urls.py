@@ -1,8 +1,31 @@
-from django.urls import include, path
+"""The claims app's pages: ``claims:*`` — the dashboard, the reader, the claim
+pages, evidence edits, the editors' review queue, and the htmx endpoints
+behind them (under ``ui/``)."""
 
-# Each page area keeps its own routes: the reader and claim pages, and the
-# editors' review pages.
+from django.urls import path
+
+from .views import claims, dashboard, evidence, reader, review
+
+app_name = "claims"
 urlpatterns = [
-    path("", include("claims.page_urls")),
-    path("", include("claims.review_urls")),
+    path("", dashboard.dashboard_page, name="dashboard"),
+    # The reader: a source's text with its evidence.
+    path("sources/<int:pk>/", reader.source_detail_page, name="reader"),
+    path("ui/reader/<int:pk>/article/", reader.source_article_fragment, name="reader-article"),
+    path("ui/reader/<int:pk>/raw/", reader.source_raw_fragment, name="reader-raw"),
+    path("ui/reader/<int:pk>/panel/", reader.link_panel, name="reader-panel"),
+    path("ui/reader/<int:pk>/link/", reader.link_passage, name="reader-link"),
+    path("ui/claims/search/", reader.claim_search_fragment, name="search"),
+    path("ui/claims/similar/", reader.claim_similar_fragment, name="similar"),
+    # Claims.
+    path("claims/", claims.claim_list_page, name="list"),
+    path("claims/<int:pk>/", claims.claim_detail_page, name="detail"),
+    path("ui/claims/<int:pk>/find/", claims.find_more_fragment, name="find-more"),
+    path("ui/claims/<int:pk>/link/", claims.find_more_link, name="find-more-link"),
+    # Evidence edits.
+    path("ui/evidence/<int:pk>/edit/", evidence.evidence_edit, name="evidence-edit"),
+    path("ui/evidence/<int:pk>/unlink/", evidence.evidence_unlink, name="evidence-unlink"),
+    # The editors' review queue.
+    path("review/", review.review_queue_page, name="review"),
+    path("review/<int:pk>/verdict/", review.review_verdict, name="review-verdict"),
 ]

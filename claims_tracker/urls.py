@@ -1,21 +1,42 @@
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+"""The whole URL map. Each app's pages are in its own ``urls.py`` under its
+namespace (``sources:``, ``claims:``, ``accounts:``); every REST endpoint is
+registered here, under ``api:``."""
 
-from claims_tracker.common import views as common_views
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from claims.api import ClaimViewSet, EvidenceViewSet, ReviewQueueView
+from claims_tracker.common import schema_extensions  # noqa: F401 - registers the token scheme
+from claims_tracker.common.api import api_not_found
+from claims_tracker.common.api_tokens import ApiTokenViewSet
+from claims_tracker.common.views import healthz
+from sources.api import ExtractionRuleViewSet, ReparseJobViewSet, SourceViewSet
+
+router = DefaultRouter()
+router.register("sources", SourceViewSet, basename="source")  # /api/sources/...
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("rules", ExtractionRuleViewSet, basename="rule")
+router.register("reparse-jobs", ReparseJobViewSet, basename="reparsejob")
+router.register("tokens", ApiTokenViewSet, basename="apitoken")
+
+api_urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("review-queue/", ReviewQueueView.as_view(), name="review-queue"),
+    *router.urls,
+    # Ends in a slash, so that APPEND_SLASH still redirects `/api/claims` first.
+    re_path(r"^.*/$", api_not_found, name="not-found"),
+]
 
 urlpatterns = [
-    path("healthz", common_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("claims_tracker.common.urls")),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("api/", include("claims_tracker.api_urls")),
-    path("", include("claims_tracker.common.page_urls")),
-    path("", include("sources.page_urls")),
-    path("", include("claims.urls")),
+    path("accounts/", include("claims_tracker.common.urls")),  # login, logout, profile
+    path("api/", include((api_urlpatterns, "api"))),
+    path("", include("sources.urls")),  # /sources/, /sources/new/, /rules/...
+    path("", include("claims.urls")),  # /, /sources/<id>/ (reader), /claims/, /review/...
 ]

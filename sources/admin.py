@@ -21,7 +21,6 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .extraction.encoding import decode_bytes
 from .models import (
     Excerpt,
     ExtractionRule,
@@ -32,6 +31,7 @@ from .models import (
     ReparseJob,
     Source,
 )
+from .text.extraction.encoding import decode_bytes
 
 # How much of a source's raw input the change page shows.
 RAW_PREVIEW_CHARS = 200_000

@@ -5,13 +5,14 @@ loopback, link-local, multicast, reserved or unspecified addresses (on every
 redirect hop), stops reading as soon as the body exceeds the size limit, and
 accepts only HTML and plain text.
 
-Status codes of the errors it raises (``ApplicationError``): the user's own
+Status codes of the errors it raises (``FetchError``): the user's own
 input gets 400 (bad scheme, private address, unresolvable host), 413 (too
 large) or 415 (unsupported type); a problem on the remote side gets 502
 (``fetch_failed``: error status, connection failure, redirect loop) or 504
 (``fetch_timeout``).
 
-URL canonicalisation lives in :mod:`sources.urls`.
+URL canonicalisation lives in :mod:`sources.text.canonical`. No Django here either:
+its errors are ``FetchError``, which the services translate.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from claims_tracker.common.errors import ApplicationError
+from sources.text.errors import FetchError
 
 USER_AGENT = "ClaimsTracker/0.1 (+https://claims-tracker.invalid/about/fetcher)"
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
@@ -52,7 +53,7 @@ def resolve_host(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise ApplicationError(
+        raise FetchError(
             f"The host {host!r} could not be resolved.", code="url_unresolvable"
         ) from exc
     return sorted({str(info[4][0]) for info in infos})
@@ -91,22 +92,22 @@ def check_url_allowed(url: str, *, allow_private: bool = False) -> None:
     """Refuse a URL we must not fetch: other schemes, or a non-public host."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
-        raise ApplicationError(
+        raise FetchError(
             f"Only http and https URLs can be fetched, not {parts.scheme or 'this'!r}.",
             code="url_scheme",
         )
     try:
         host, port = parts.hostname, parts.port
     except ValueError as exc:
-        raise ApplicationError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
+        raise FetchError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
     if not host:
-        raise ApplicationError(f"The URL {url!r} has no host.", code="url_invalid")
+        raise FetchError(f"The URL {url!r} has no host.", code="url_invalid")
     if allow_private:
         return
     port = port or (443 if parts.scheme.lower() == "https" else 80)
     refused = [a for a in resolve_host(host, port) if not is_public_address(a)]
     if refused:
-        raise ApplicationError(
+        raise FetchError(
             f"The host {host!r} resolves to a private or reserved address "
             f"({refused[0]}); only public web addresses can be fetched.",
             code="url_private",
@@ -146,18 +147,18 @@ def fetch_url(
                         continue
                     return _read_page(response, max_bytes=max_bytes, deadline=deadline)
     except httpx.TimeoutException as exc:
-        raise ApplicationError(
+        raise FetchError(
             f"Fetching {current} timed out after {timeout:g} seconds.",
             code="fetch_timeout",
             status=504,
         ) from exc
     except httpx.InvalidURL as exc:
-        raise ApplicationError(f"The URL {current!r} is not valid.", code="url_invalid") from exc
+        raise FetchError(f"The URL {current!r} is not valid.", code="url_invalid") from exc
     except httpx.HTTPError as exc:
-        raise ApplicationError(
+        raise FetchError(
             f"Fetching {current} failed: {exc}.", code="fetch_failed", status=502
         ) from exc
-    raise ApplicationError(
+    raise FetchError(
         f"Fetching {url} was redirected more than {MAX_REDIRECTS} times.",
         code="fetch_failed",
         status=502,
@@ -167,7 +168,7 @@ def fetch_url(
 def _read_page(response: httpx.Response, *, max_bytes: int, deadline: float) -> FetchedPage:
     final_url = str(response.url)
     if not 200 <= response.status_code < 300:
-        raise ApplicationError(
+        raise FetchError(
             f"The server answered {response.status_code} for {final_url}.",
             code="fetch_failed",
             status=502,
@@ -175,13 +176,13 @@ def _read_page(response: httpx.Response, *, max_bytes: int, deadline: float) -> 
 
     content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
     if content_type and content_type not in SUPPORTED_TYPES:
-        raise ApplicationError(
+        raise FetchError(
             f"The page is {content_type}; only HTML and plain text can be ingested.",
             code="unsupported_type",
             status=415,
         )
 
-    too_large = ApplicationError(
+    too_large = FetchError(
         f"The page is larger than the limit of {max_bytes:,} bytes.",
         code="too_large",
         status=413,

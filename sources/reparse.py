@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone
 
-from sources.anchoring import AnchorState, Quote, reanchor_all
-from sources.extraction import decode_bytes, extract
+from sources.text.anchoring import AnchorState, Quote, reanchor_all
+from sources.text.extraction import decode_bytes, extract
 
 from .models import (
     Excerpt,

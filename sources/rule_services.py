@@ -11,8 +11,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from claims_tracker.common.errors import ApplicationError
-from sources.extraction import RuleSpec, decode_bytes, extract, validate_rule
+from sources.text.errors import TextError
+from sources.text.extraction import RuleSpec, decode_bytes, extract, validate_rule
 
+from .errors import application_errors
 from .models import ExtractionRule, Outlet, ReparseJob, Source
 from .reparse import reparse_job_create
 from .selectors import fingerprint_for, rule_specs, rules_effective
@@ -54,11 +56,12 @@ def _resolve_outlet(value: Any) -> Outlet | None:
 def _validate(rule: ExtractionRule) -> None:
     if not rule.name.strip():
         raise ApplicationError("A rule needs a name.")
-    validate_rule(
-        RuleSpec(
-            kind=rule.kind, pattern=rule.pattern, replacement=rule.replacement, field=rule.field
+    with application_errors():
+        validate_rule(
+            RuleSpec(
+                kind=rule.kind, pattern=rule.pattern, replacement=rule.replacement, field=rule.field
+            )
         )
-    )
 
 
 def _reparse_if_changed(
@@ -214,7 +217,7 @@ def rule_preview(
                 decoded, content_type=source.content_type, url=source.url, rules=rule_specs(rules)
             )
             after_text, error = after.text, ""
-        except ApplicationError as exc:
+        except TextError as exc:
             after_text, error = "", exc.message
         items.append(
             PreviewItem(

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from sources.extraction import RuleSpec, rules_fingerprint
+from sources.text.extraction import RuleSpec, rules_fingerprint
 
 from .models import Excerpt, ExtractionRule, Outlet, ReparseJob, Source
 

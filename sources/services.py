@@ -13,10 +13,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from claims_tracker.common.errors import ApplicationError
-from sources.anchoring import locate_quote
-from sources.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
-from sources.urls import canonicalize_url, domain_of
+from sources.text.anchoring import locate_quote
+from sources.text.canonical import canonicalize_url, domain_of
+from sources.text.errors import TextError
+from sources.text.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
 
+from .errors import application_errors
 from .models import ContentType, Excerpt, Outlet, Source, SourceStatus
 from .selectors import fingerprint_for, rule_specs, rules_effective, source_find_duplicate
 
@@ -39,6 +41,7 @@ def _normalise_domain(domain: str) -> str:
     return domain.removeprefix("www.").rstrip(".")
 
 
+@application_errors()
 def outlet_get_or_create(*, domain: str, name: str = "") -> Outlet:
     domain = _normalise_domain(domain)
     if not domain or "." not in domain or " " in domain:
@@ -85,6 +88,7 @@ def source_fields(result: ExtractionResult, overrides: dict) -> dict[str, object
     }
 
 
+@application_errors()
 def source_ingest(
     *,
     raw: bytes | str,
@@ -139,8 +143,8 @@ def source_ingest(
     fields: dict[str, object] = {"rules_fingerprint": fingerprint_for(specs)}
     try:
         result = extract(decoded, content_type=content_type, url=canonical, rules=specs)
-    except ApplicationError:
-        raise
+    except TextError:
+        raise  # the input's fault, said to the user; not a crash to keep
     except Exception as exc:
         logger.exception("Extraction failed for %s", canonical or filename or sha[:12])
         fields.update(status=SourceStatus.FAILED, parse_error=f"{exc.__class__.__name__}: {exc}")
@@ -175,6 +179,7 @@ def source_ingest(
     return IngestResult(source, created=True)
 
 
+@application_errors()
 def source_ingest_url(
     *,
     url: str,
@@ -214,6 +219,7 @@ def source_ingest_url(
     )
 
 
+@application_errors()
 def excerpt_get_or_create(*, source: Source, exact: str, start: int | None = None) -> Excerpt:
     """The excerpt for this quote of the source's text, creating it if new.
 

@@ -7,9 +7,9 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from claims.models import Claim, Evidence, Stance
-from sources.anchoring import locate_quote
 from sources.models import Excerpt, ExtractionRule, Outlet, Source
 from sources.services import source_ingest
+from sources.text.anchoring import locate_quote
 
 ARTICLE = """Port officials reopen the northern quay after a week of repairs
 

@@ -74,15 +74,26 @@ class EditorOnly(BasePermission):
         return bool(request.user and request.user.is_authenticated and is_editor(request.user))
 
 
-def page_requires(check: Callable[[AbstractBaseUser | AnonymousUser], bool], message: str):
-    """A page decorator: users who fail ``check`` get the 403 page saying
-    ``message`` (signing in is already enforced by the middleware)."""
+def _refuse_page(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def page_requires(
+    check: Callable[[AbstractBaseUser | AnonymousUser], bool],
+    message: str,
+    *,
+    refuse: Callable[[HttpRequest, str], HttpResponse] = _refuse_page,
+):
+    """A page decorator: users who fail ``check`` get ``refuse(request,
+    message)``, by default the 403 page saying ``message`` (an htmx fragment
+    passes its own, a 403 fragment). Signing in is already enforced by the
+    middleware."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not check(request.user):
-                return render(request, "403.html", {"message": message}, status=403)
+                return refuse(request, message)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -1,5 +1,5 @@
 """drf-spectacular extensions: how our API authenticates, and what every GET
-may answer. Imported by ``claims_tracker.api_urls`` so that they are
+may answer. Imported by ``claims_tracker.urls`` so that they are
 registered before any schema is generated."""
 
 from __future__ import annotations

@@ -1,7 +1,13 @@
+"""Signing in and out, and the user's profile (API tokens): ``accounts:*``."""
+
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import pages
+from . import views
 
+app_name = "accounts"
 urlpatterns = [
-    path("profile/", pages.profile, name="profile"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", views.profile, name="profile"),
 ]

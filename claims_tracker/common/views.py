@@ -1,11 +1,19 @@
+"""The project's own pages: the health check and the user's profile (API tokens)."""
+
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .errors import ApplicationError
+from .models import ApiToken
+from .tokens import api_token_create, api_token_revoke
 
 
 @login_not_required
@@ -34,3 +42,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
             body["broker"] = f"error: {exc.__class__.__name__}"
             healthy = False
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens: create (the key is shown once) and revoke."""
+    new_key = None
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
+                messages.success(request, "Token revoked.")
+                return redirect("accounts:profile")
+            _, new_key = api_token_create(user=request.user, name=request.POST.get("name", ""))
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, str(exc))
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "profile.html", {"tokens": tokens, "new_key": new_key})

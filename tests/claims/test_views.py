@@ -152,7 +152,7 @@ def test_highlighted_text_keeps_carriage_returns():
 def test_reader_escapes_html_in_the_text(analyst_web):
     source = _source(SCRIPT_ARTICLE)
     assert "<script>" in source.text
-    response = analyst_web.get(reverse("source-detail", args=[source.pk]))
+    response = analyst_web.get(reverse("claims:reader", args=[source.pk]))
     body = response.content.decode()
     assert response.status_code == 200
     assert '<script>alert("x")' not in body
@@ -162,7 +162,7 @@ def test_reader_escapes_html_in_the_text(analyst_web):
 
 def test_reader_shows_the_source_metadata(analyst_web):
     source = _source(url="https://harbourdaily.example/quay")
-    tree = _tree(analyst_web.get(reverse("source-detail", args=[source.pk])))
+    tree = _tree(analyst_web.get(reverse("claims:reader", args=[source.pk])))
     meta = tree.xpath("//*[@data-testid='source-meta']")[0].text_content()
     assert "Mara Lindqvist" in meta
     assert "3 Mar 2026" in meta
@@ -173,7 +173,7 @@ def test_reader_shows_the_source_metadata(analyst_web):
 def test_article_text_content_equals_the_source_text(analyst_web, analyst):
     source = _source()
     _link(_claim(), source, "the port authority said", user=analyst)
-    response = analyst_web.get(reverse("source-detail", args=[source.pk]))
+    response = analyst_web.get(reverse("claims:reader", args=[source.pk]))
     assert _article(response).text_content() == source.text
 
 
@@ -187,7 +187,7 @@ def test_highlights_wrap_exactly_the_quote_with_evidence_and_stance(analyst_web,
         "disputes",
         user=analyst,
     )
-    article = _article(analyst_web.get(reverse("source-detail", args=[source.pk])))
+    article = _article(analyst_web.get(reverse("claims:reader", args=[source.pk])))
     for evidence in (first, second):
         marks = article.xpath(f".//*[@data-evidence='{evidence.pk}']")
         assert len(marks) == 1
@@ -198,7 +198,7 @@ def test_highlights_wrap_exactly_the_quote_with_evidence_and_stance(analyst_web,
 def test_hovering_a_highlight_names_its_claim(analyst_web, analyst):
     source = _source()
     evidence = _link(_claim("Quay open again"), source, "reopened on Monday", user=analyst)
-    article = _article(analyst_web.get(reverse("source-detail", args=[source.pk])))
+    article = _article(analyst_web.get(reverse("claims:reader", args=[source.pk])))
     mark = article.xpath(f".//*[@data-evidence='{evidence.pk}']")[0]
     assert "Quay open again" in mark.get("title")
 
@@ -208,7 +208,7 @@ def test_overlapping_evidence_renders(analyst_web, analyst):
     outer = _link(_claim("a"), source, "Kelso grain terminal reopened on Monday", user=analyst)
     inner = _link(_claim("b"), source, "reopened on Monday", "mentions", user=analyst)
     crossing = _link(_claim("c"), source, "on Monday after a week", "disputes", user=analyst)
-    response = analyst_web.get(reverse("source-detail", args=[source.pk]))
+    response = analyst_web.get(reverse("claims:reader", args=[source.pk]))
     assert response.status_code == 200
     article = _article(response)
     assert article.text_content() == source.text
@@ -221,7 +221,7 @@ def test_overlapping_evidence_renders(analyst_web, analyst):
 
 def test_cue_sentences_are_marked_quietly(analyst_web):
     source = _source()
-    article = _article(analyst_web.get(reverse("source-detail", args=[source.pk])))
+    article = _article(analyst_web.get(reverse("claims:reader", args=[source.pk])))
     cues = [c.text_content() for c in article.xpath(".//span[@class='cue']")]
     denial = source.text[source.text.index("The operator") :].strip()
     assert denial in cues
@@ -232,7 +232,7 @@ def test_orphaned_excerpt_is_listed_aside_not_highlighted(analyst_web, analyst):
     source = _source()
     evidence = _link(_claim("Cranes replaced"), source, "replaced two damaged cranes", user=analyst)
     Excerpt.objects.filter(pk=evidence.excerpt_id).update(anchor_state="orphaned")
-    response = analyst_web.get(reverse("source-detail", args=[source.pk]))
+    response = analyst_web.get(reverse("claims:reader", args=[source.pk]))
     tree = _tree(response)
     assert not _article(response).xpath(f".//*[@data-evidence='{evidence.pk}']")
     orphans = tree.xpath("//*[@data-testid='orphans']")[0]
@@ -246,7 +246,8 @@ def test_unlinking_an_orphan_from_the_reader_removes_it(analyst_web, analyst):
     evidence = _link(_claim("Cranes replaced"), source, "replaced two damaged cranes", user=analyst)
     Excerpt.objects.filter(pk=evidence.excerpt_id).update(anchor_state="orphaned")
     response = analyst_web.post(
-        reverse("ui-evidence-unlink", args=[evidence.pk]), {"from": "reader", "source": source.pk}
+        reverse("claims:evidence-unlink", args=[evidence.pk]),
+        {"from": "reader", "source": source.pk},
     )
     assert response.status_code == 200
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
@@ -263,9 +264,9 @@ def test_raw_toggle_shows_the_raw_input_escaped(analyst_web):
         "<p>Second <b>bold</b> para.</p></article></body></html>"
     )
     source = source_ingest(raw=raw, content_type="text/html").source
-    page = analyst_web.get(reverse("source-detail", args=[source.pk])).content.decode()
-    assert reverse("ui-reader-raw", args=[source.pk]) in page
-    response = analyst_web.get(reverse("ui-reader-raw", args=[source.pk]))
+    page = analyst_web.get(reverse("claims:reader", args=[source.pk])).content.decode()
+    assert reverse("claims:reader-raw", args=[source.pk]) in page
+    response = analyst_web.get(reverse("claims:reader-raw", args=[source.pk]))
     body = response.content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt;" in body
     assert "<b>" not in body
@@ -273,7 +274,7 @@ def test_raw_toggle_shows_the_raw_input_escaped(analyst_web):
 
 
 def test_missing_source_is_404(analyst_web):
-    assert analyst_web.get(reverse("source-detail", args=[999999])).status_code == 404
+    assert analyst_web.get(reverse("claims:reader", args=[999999])).status_code == 404
 
 
 # --- linking from the reader ----------------------------------------------------------
@@ -281,7 +282,7 @@ def test_missing_source_is_404(analyst_web):
 
 def test_viewer_sees_no_link_panel(viewer_web):
     source = _source()
-    response = viewer_web.get(reverse("source-detail", args=[source.pk]))
+    response = viewer_web.get(reverse("claims:reader", args=[source.pk]))
     assert b'id="link-panel"' not in response.content
     assert _article(response).get("data-panel-url") is None
 
@@ -291,7 +292,7 @@ def test_viewer_cannot_link(viewer_web):
     claim = _claim()
     exact = "reopened on Monday"
     response = viewer_web.post(
-        reverse("ui-reader-link", args=[source.pk]),
+        reverse("claims:reader-link", args=[source.pk]),
         {
             "exact": exact,
             "start": source.text.index(exact),
@@ -309,7 +310,7 @@ def test_analyst_links_a_passage_and_gets_the_new_highlight(analyst_web):
     claim = _claim()
     exact = "reopened on Monday"
     response = analyst_web.post(
-        reverse("ui-reader-link", args=[source.pk]),
+        reverse("claims:reader-link", args=[source.pk]),
         {
             "exact": exact,
             "start": source.text.index(exact),
@@ -335,7 +336,7 @@ def test_analyst_links_a_passage_to_a_new_claim(analyst_web, analyst):
     source = _source()
     exact = "denied that the repairs had been delayed"
     response = analyst_web.post(
-        reverse("ui-reader-link", args=[source.pk]),
+        reverse("claims:reader-link", args=[source.pk]),
         {
             "exact": exact,
             "start": source.text.index(exact),
@@ -356,7 +357,7 @@ def test_quote_not_found_is_shown_clearly_in_the_panel(analyst_web):
     source = _source()
     claim = _claim()
     response = analyst_web.post(
-        reverse("ui-reader-link", args=[source.pk]),
+        reverse("claims:reader-link", args=[source.pk]),
         {
             "exact": "words the article never says",
             "stance": "asserts",
@@ -374,7 +375,7 @@ def test_quote_not_found_is_shown_clearly_in_the_panel(analyst_web):
 def test_a_failed_link_leaves_no_new_claim_behind(analyst_web):
     source = _source()
     response = analyst_web.post(
-        reverse("ui-reader-link", args=[source.pk]),
+        reverse("claims:reader-link", args=[source.pk]),
         {
             "exact": "words the article never says",
             "stance": "asserts",
@@ -390,7 +391,7 @@ def test_missing_stance_is_explained(analyst_web):
     source = _source()
     claim = _claim()
     response = analyst_web.post(
-        reverse("ui-reader-link", args=[source.pk]),
+        reverse("claims:reader-link", args=[source.pk]),
         {"exact": "reopened on Monday", "mode": "existing", "claim": claim.pk},
     )
     assert response.status_code == 400
@@ -402,7 +403,7 @@ def test_linking_the_same_passage_twice_says_so(analyst_web, analyst):
     claim = _claim()
     _link(claim, source, "reopened on Monday", user=analyst)
     response = analyst_web.post(
-        reverse("ui-reader-link", args=[source.pk]),
+        reverse("claims:reader-link", args=[source.pk]),
         {
             "exact": "reopened on Monday",
             "start": source.text.index("reopened on Monday"),
@@ -425,14 +426,14 @@ def test_selecting_again_moves_an_orphaned_link(analyst_web, analyst):
     exact = "two damaged cranes"
     start = source.text.index(exact)
     panel = analyst_web.get(
-        reverse("ui-reader-panel", args=[source.pk]),
+        reverse("claims:reader-panel", args=[source.pk]),
         {"start": start, "end": start + len(exact), "relink": old.pk},
     )
     tree = _tree(panel)
     assert tree.xpath("//input[@name='replaces']")[0].get("value") == str(old.pk)
     assert tree.xpath("//input[@name='claim']")[0].get("value") == str(claim.pk)
     response = analyst_web.post(
-        reverse("ui-reader-link", args=[source.pk]),
+        reverse("claims:reader-link", args=[source.pk]),
         {
             "exact": exact,
             "start": start,
@@ -452,7 +453,7 @@ def test_panel_offers_the_passage_and_speaker_suggestions(analyst_web):
     exact = "We are back to full capacity"
     start = source.text.index(exact)
     response = analyst_web.get(
-        reverse("ui-reader-panel", args=[source.pk]),
+        reverse("claims:reader-panel", args=[source.pk]),
         {"start": start - 1, "end": start + len(exact) + 1},
     )
     tree = _tree(response)
@@ -467,7 +468,7 @@ def test_panel_trims_spaces_around_the_selection(analyst_web):
     source = _source()
     start = source.text.index("reopened on Monday")
     response = analyst_web.get(
-        reverse("ui-reader-panel", args=[source.pk]), {"start": start - 1, "end": start + 19}
+        reverse("claims:reader-panel", args=[source.pk]), {"start": start - 1, "end": start + 19}
     )
     tree = _tree(response)
     assert tree.xpath("//input[@name='exact']")[0].get("value") == "reopened on Monday"
@@ -476,7 +477,7 @@ def test_panel_trims_spaces_around_the_selection(analyst_web):
 def test_panel_refuses_a_selection_outside_the_text(analyst_web):
     source = _source()
     response = analyst_web.get(
-        reverse("ui-reader-panel", args=[source.pk]), {"start": 5, "end": 10**6}
+        reverse("claims:reader-panel", args=[source.pk]), {"start": 5, "end": 10**6}
     )
     assert response.status_code == 400
     assert "not inside" in response.content.decode()
@@ -485,7 +486,7 @@ def test_panel_refuses_a_selection_outside_the_text(analyst_web):
 def test_claim_search_finds_claims_as_you_type(analyst_web):
     _claim("The northern quay reopened after repairs")
     _claim("Grain prices rose in March")
-    response = analyst_web.get(reverse("ui-claim-search"), {"q": "quay"})
+    response = analyst_web.get(reverse("claims:search"), {"q": "quay"})
     picks = [b.get("data-claim-text") for b in _tree(response).xpath("//button[@data-pick-claim]")]
     assert picks == ["The northern quay reopened after repairs"]
 
@@ -493,7 +494,7 @@ def test_claim_search_finds_claims_as_you_type(analyst_web):
 def test_similar_claims_are_offered_before_creating_one(analyst_web):
     existing = _claim("The northern quay reopened after repairs")
     response = analyst_web.get(
-        reverse("ui-claim-similar"), {"new_claim": "northern quay reopened after the repairs"}
+        reverse("claims:similar"), {"new_claim": "northern quay reopened after the repairs"}
     )
     buttons = _tree(response).xpath("//button[@data-pick-claim]")
     assert [b.get("data-pick-claim") for b in buttons] == [str(existing.pk)]
@@ -513,7 +514,7 @@ def _contested_claim(analyst):
 
 def test_claim_list_shows_badges_and_stance_counts(analyst_web, analyst):
     claim = _contested_claim(analyst)
-    tree = _tree(analyst_web.get(reverse("claim-list")))
+    tree = _tree(analyst_web.get(reverse("claims:list")))
     row = tree.xpath(f"//tr[@data-claim='{claim.pk}']")[0]
     text = " ".join(row.text_content().split())
     for expected in ("contested", "Unreviewed", "1 asserts", "1 disputes", "0 mentions"):
@@ -523,9 +524,9 @@ def test_claim_list_shows_badges_and_stance_counts(analyst_web, analyst):
 def test_claim_list_contested_filter(analyst_web, analyst):
     contested = _contested_claim(analyst)
     calm = _claim("Grain prices rose in March")
-    tree = _tree(analyst_web.get(reverse("claim-list"), {"contested": "true"}))
+    tree = _tree(analyst_web.get(reverse("claims:list"), {"contested": "true"}))
     assert [r.get("data-claim") for r in tree.xpath("//tr[@data-claim]")] == [str(contested.pk)]
-    tree = _tree(analyst_web.get(reverse("claim-list"), {"contested": "false"}))
+    tree = _tree(analyst_web.get(reverse("claims:list"), {"contested": "false"}))
     assert [r.get("data-claim") for r in tree.xpath("//tr[@data-claim]")] == [str(calm.pk)]
 
 
@@ -541,7 +542,7 @@ def test_claim_list_search_verdict_and_tag_filters(analyst_web, editor):
     )
 
     def ids(**params):
-        tree = _tree(analyst_web.get(reverse("claim-list"), params))
+        tree = _tree(analyst_web.get(reverse("claims:list"), params))
         return [int(r.get("data-claim")) for r in tree.xpath("//tr[@data-claim]")]
 
     assert ids(q="grain") == [tagged.pk]
@@ -551,7 +552,7 @@ def test_claim_list_search_verdict_and_tag_filters(analyst_web, editor):
 
 def test_claim_list_answers_htmx_with_rows_only(analyst_web):
     _claim()
-    response = analyst_web.get(reverse("claim-list"), HTTP_HX_REQUEST="true")
+    response = analyst_web.get(reverse("claims:list"), HTTP_HX_REQUEST="true")
     assert b"<html" not in response.content
     assert b"data-claim=" in response.content
 
@@ -561,7 +562,7 @@ def test_claim_list_answers_htmx_with_rows_only(analyst_web):
 
 def test_claim_page_groups_evidence_by_stance(analyst_web, analyst):
     claim = _contested_claim(analyst)
-    tree = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk])))
+    tree = _tree(analyst_web.get(reverse("claims:detail", args=[claim.pk])))
     for stance, expected in (
         ("asserts", ["a week of repairs"]),
         ("disputes", ["denied that the repairs had been delayed"]),
@@ -578,14 +579,14 @@ def test_claim_page_shows_quote_in_context_with_source(analyst_web, analyst):
     evidence = _link(
         claim, source, "reopened on Monday", user=analyst, attributed_to="Port authority"
     )
-    tree = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk])))
+    tree = _tree(analyst_web.get(reverse("claims:detail", args=[claim.pk])))
     item = tree.xpath(f"//*[@data-evidence-item='{evidence.pk}']")[0]
     text = item.text_content()
     context = (evidence.excerpt.prefix.strip(), evidence.excerpt.suffix.strip())
     for expected in (*context, "Port authority", "harbourdaily.example", "3 Mar 2026"):
         assert expected in text
     link = item.xpath(".//a[@class='source-link']")[0]
-    assert link.get("href") == reverse("source-detail", args=[source.pk]) + f"#ev-{evidence.pk}"
+    assert link.get("href") == reverse("claims:reader", args=[source.pk]) + f"#ev-{evidence.pk}"
 
 
 def test_claim_page_counts_distinct_outlets_and_speakers(analyst_web, analyst):
@@ -597,7 +598,7 @@ def test_claim_page_counts_distinct_outlets_and_speakers(analyst_web, analyst):
     _link(claim, two, "reopened on Monday", user=analyst, attributed_to="tomas greer")
     _link(claim, three, "reopened on Monday", user=analyst, attributed_to="Port authority")
     _link(claim, one, "denied that the repairs had been delayed", "disputes", user=analyst)
-    tree = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk])))
+    tree = _tree(analyst_web.get(reverse("claims:detail", args=[claim.pk])))
     asserts = tree.xpath("//*[@data-voices='asserts']")[0]
     assert asserts.xpath(".//*[@data-outlets]")[0].text == "2"
     assert asserts.xpath(".//*[@data-speakers]")[0].text == "2"
@@ -614,7 +615,7 @@ def test_claim_page_draws_the_timeline(analyst_web, analyst):
         content_type="text/plain",
     ).source
     _link(claim, undated, "denied the repairs were late", "disputes", user=analyst)
-    tree = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk])))
+    tree = _tree(analyst_web.get(reverse("claims:detail", args=[claim.pk])))
     timeline = tree.xpath("//*[@data-testid='timeline']")[0]
     dots = timeline.xpath(".//circle")
     assert sorted(d.get("data-stance") for d in dots) == ["asserts", "disputes", "disputes"]
@@ -625,7 +626,8 @@ def test_analyst_changes_the_stance(analyst_web, analyst):
     claim = _claim()
     evidence = _link(claim, _source(), "reopened on Monday", user=analyst)
     response = analyst_web.post(
-        reverse("ui-evidence-edit", args=[evidence.pk]), {"stance": "mentions", "claim": claim.pk}
+        reverse("claims:evidence-edit", args=[evidence.pk]),
+        {"stance": "mentions", "claim": claim.pk},
     )
     assert response.status_code == 200
     evidence.refresh_from_db()
@@ -638,7 +640,7 @@ def test_analyst_unlinks_from_the_claim_page(analyst_web, analyst):
     claim = _claim()
     evidence = _link(claim, _source(), "reopened on Monday", user=analyst)
     response = analyst_web.post(
-        reverse("ui-evidence-unlink", args=[evidence.pk]), {"claim": claim.pk}
+        reverse("claims:evidence-unlink", args=[evidence.pk]), {"claim": claim.pk}
     )
     assert response.status_code == 200
     assert not Evidence.objects.exists()
@@ -649,11 +651,11 @@ def test_viewer_cannot_change_evidence(viewer_web, analyst):
     evidence = _link(_claim(), _source(), "reopened on Monday", user=analyst)
     assert (
         viewer_web.post(
-            reverse("ui-evidence-edit", args=[evidence.pk]), {"stance": "mentions"}
+            reverse("claims:evidence-edit", args=[evidence.pk]), {"stance": "mentions"}
         ).status_code
         == 403
     )
-    assert viewer_web.post(reverse("ui-evidence-unlink", args=[evidence.pk])).status_code == 403
+    assert viewer_web.post(reverse("claims:evidence-unlink", args=[evidence.pk])).status_code == 403
     evidence.refresh_from_db()
     assert evidence.stance == "asserts"
 
@@ -661,14 +663,14 @@ def test_viewer_cannot_change_evidence(viewer_web, analyst):
 def test_viewer_sees_no_evidence_controls(viewer_web, analyst):
     claim = _claim()
     _link(claim, _source(), "reopened on Monday", user=analyst)
-    tree = _tree(viewer_web.get(reverse("claim-detail", args=[claim.pk])))
+    tree = _tree(viewer_web.get(reverse("claims:detail", args=[claim.pk])))
     assert not tree.xpath("//form[@class='ev-edit']")
 
 
 def test_claim_page_shows_history(analyst_web, analyst):
     claim = _claim(user=analyst)
     _link(claim, _source(), "reopened on Monday", user=analyst)
-    history = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk]))).xpath(
+    history = _tree(analyst_web.get(reverse("claims:detail", args=[claim.pk]))).xpath(
         "//*[@data-testid='history']"
     )[0]
     text = " ".join(history.text_content().split())
@@ -686,7 +688,7 @@ def test_reviewed_claim_shows_verdict_and_embeds_claimreview(analyst_web, analys
         version=claim.version,
         user=editor,
     )
-    response = analyst_web.get(reverse("claim-detail", args=[claim.pk]))
+    response = analyst_web.get(reverse("claims:detail", args=[claim.pk]))
     body = response.content.decode()
     assert "<script>alert(1)" not in body
     tree = _tree(response)
@@ -702,14 +704,14 @@ def test_reviewed_claim_shows_verdict_and_embeds_claimreview(analyst_web, analys
 
 def test_unreviewed_claim_has_no_claimreview(analyst_web):
     claim = _claim()
-    tree = _tree(analyst_web.get(reverse("claim-detail", args=[claim.pk])))
+    tree = _tree(analyst_web.get(reverse("claims:detail", args=[claim.pk])))
     assert not tree.xpath("//script[@type='application/ld+json']")
 
 
 def test_editor_gets_the_verdict_form(client, editor):
     client.force_login(editor)
     claim = _claim()
-    tree = _tree(client.get(reverse("claim-detail", args=[claim.pk])))
+    tree = _tree(client.get(reverse("claims:detail", args=[claim.pk])))
     assert tree.xpath("//*[@data-testid='verdict-card']//select[@name='verdict']")
 
 
@@ -746,7 +748,7 @@ def test_find_more_evidence_finds_a_passage_in_another_source(analyst_web, analy
     claim = _claim("The northern quay reopened after repairs")
     _link(claim, _source(), "reopened on Monday", user=analyst)
     other = _source(OTHER_ARTICLE, outlet="leithnews.example")
-    response = analyst_web.get(reverse("ui-claim-find", args=[claim.pk]))
+    response = analyst_web.get(reverse("claims:find-more", args=[claim.pk]))
     assert response.status_code == 200
     passages = _tree(response).xpath("//li[contains(@class, 'passage')]")
     found = {
@@ -762,7 +764,7 @@ def test_find_more_evidence_finds_a_passage_in_another_source(analyst_web, analy
 def test_find_more_evidence_links_a_passage_in_one_step(analyst_web, analyst):
     claim = _claim("The northern quay reopened after repairs")
     other = _source(OTHER_ARTICLE, outlet="leithnews.example")
-    response = analyst_web.get(reverse("ui-claim-find", args=[claim.pk]))
+    response = analyst_web.get(reverse("claims:find-more", args=[claim.pk]))
     passage = next(
         p
         for p in _tree(response).xpath("//li[contains(@class, 'passage')]")
@@ -770,7 +772,7 @@ def test_find_more_evidence_links_a_passage_in_one_step(analyst_web, analyst):
     )
     fields = {i.get("name"): i.get("value") for i in passage.xpath(".//form//input")}
     fields["stance"] = "asserts"
-    linked = analyst_web.post(reverse("ui-claim-link", args=[claim.pk]), fields)
+    linked = analyst_web.post(reverse("claims:find-more-link", args=[claim.pk]), fields)
     assert linked.status_code == 200
     evidence = Evidence.objects.get()
     assert (evidence.claim, evidence.excerpt.source, evidence.stance) == (claim, other, "asserts")
@@ -786,7 +788,7 @@ def test_find_more_skips_passages_already_linked(analyst_web, analyst):
     other = _source(OTHER_ARTICLE, outlet="leithnews.example")
     sentence = FOUND_SENTENCE
     _link(claim, other, sentence, user=analyst)
-    response = analyst_web.get(reverse("ui-claim-find", args=[claim.pk]))
+    response = analyst_web.get(reverse("claims:find-more", args=[claim.pk]))
     exacts = [i.get("value") for i in _tree(response).xpath("//input[@name='exact']")]
     assert sentence not in exacts
 
@@ -795,7 +797,7 @@ def test_find_more_link_error_is_shown_next_to_the_passage(analyst_web):
     claim = _claim()
     other = _source(OTHER_ARTICLE)
     response = analyst_web.post(
-        reverse("ui-claim-link", args=[claim.pk]),
+        reverse("claims:find-more-link", args=[claim.pk]),
         {
             "source": other.pk,
             "exact": "not in the text at all",
@@ -812,7 +814,7 @@ def test_viewer_cannot_link_a_found_passage(viewer_web):
     claim = _claim()
     other = _source(OTHER_ARTICLE)
     response = viewer_web.post(
-        reverse("ui-claim-link", args=[claim.pk]),
+        reverse("claims:find-more-link", args=[claim.pk]),
         {"source": other.pk, "exact": "northern quay", "stance": "asserts"},
     )
     assert response.status_code == 403
@@ -844,7 +846,7 @@ def test_reader_query_count_is_flat(analyst_web, analyst, django_assert_max_num_
             user=analyst,
         )
     with django_assert_max_num_queries(READER_MAX_QUERIES):
-        response = analyst_web.get(reverse("source-detail", args=[source.pk]))
+        response = analyst_web.get(reverse("claims:reader", args=[source.pk]))
     assert len(_article(response).xpath(".//mark[@data-evidence]")) >= count
 
 
@@ -872,5 +874,5 @@ def test_claim_page_query_count_is_flat(
         claim_id=claim.pk, verdict="mixed", rationale="Both.", version=claim.version, user=editor
     )
     with django_assert_max_num_queries(CLAIM_PAGE_MAX_QUERIES):
-        response = analyst_web.get(reverse("claim-detail", args=[claim.pk]))
+        response = analyst_web.get(reverse("claims:detail", args=[claim.pk]))
     assert len(_tree(response).xpath("//*[@data-evidence-item]")) == count

@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from claims_tracker.common.errors import ApplicationError
 from sources import fetching
 from sources.fetching import USER_AGENT, check_url_allowed, fetch_url, is_public_address
+from sources.text.errors import FetchError
 
 HTML = b"<!doctype html><html><head><title>Hi</title></head><body><p>Hello</p></body></html>"
 MAX_BYTES = 100_000
@@ -105,8 +105,8 @@ def fetch(url: str, **kwargs) -> fetching.FetchedPage:
     return fetch_url(url, **kwargs)
 
 
-def error_of(url: str, **kwargs) -> ApplicationError:
-    with pytest.raises(ApplicationError) as exc:
+def error_of(url: str, **kwargs) -> FetchError:
+    with pytest.raises(FetchError) as exc:
         fetch(url, **kwargs)
     return exc.value
 
@@ -248,13 +248,13 @@ def test_public_looking_host_passes_check(monkeypatch):
 
 def test_host_with_any_private_address_is_refused(monkeypatch):
     monkeypatch.setattr(fetching, "resolve_host", lambda host, port: ["8.8.8.8", "10.0.0.5"])
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(FetchError) as exc:
         check_url_allowed("https://mixed.example/")
     assert exc.value.code == "url_private"
 
 
 def test_unresolvable_host_is_reported():
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(FetchError) as exc:
         check_url_allowed("http://no-such-host.invalid/")
     assert exc.value.code == "url_unresolvable"
 

@@ -7,11 +7,11 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims_tracker.common.errors import ApplicationError
-from sources.extraction import decode_bytes, extract
 from sources.models import Outlet
 from sources.selectors import rule_specs, rules_effective
 from sources.services import content_type_for_filename
+from sources.text.errors import TextError
+from sources.text.extraction import decode_bytes, extract
 
 from .ingest import _files
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 result = extract(
                     decode_bytes(path.read_bytes()), content_type=content_type, rules=specs
                 )
-            except (ApplicationError, OSError) as exc:
+            except (TextError, OSError) as exc:
                 failed += 1
                 self.stderr.write(f"{path}: {getattr(exc, 'message', exc)}")
                 continue

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sources.extraction import training
-from sources.extraction.blockmodel import MODEL_PATH
-from sources.extraction.corpus import CorpusError, load_corpus
-from sources.extraction.dumps import STYLES
+from sources.text.extraction import training
+from sources.text.extraction.blockmodel import MODEL_PATH
+from sources.text.extraction.corpus import CorpusError, load_corpus
+from sources.text.extraction.dumps import STYLES
 
 
 class Command(BaseCommand):

@@ -1,0 +1,188 @@
+"""The claim list and the claim page: evidence grouped by stance, timeline,
+history, verdict, JSON-LD, and "find more" passages to link in one step."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from claims_tracker.common.errors import ApplicationError
+from sources import selectors as source_selectors
+from sources.models import Source, SourceStatus
+
+from .. import selectors, services
+from ..claimreview import claim_review_jsonld
+from ..forms import PassageLinkForm, form_messages
+from ..models import Claim, Evidence, Stance, Verdict
+from ..passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
+from ..timeline import TimelinePoint, timeline_svg
+from .base import analyst_required, claim_or_404, error_response
+
+PAGE_SIZE = 25
+_SLOT = re.compile(r"passage-\d{1,3}")  # the find-more row a link error goes to
+
+
+@require_GET
+def claim_list_page(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    contested = {"true": True, "false": False}.get(params.get("contested", ""))
+    verdict = params.get("verdict", "")
+    qs = selectors.claim_list(
+        q=params.get("q", ""),
+        verdict=verdict if verdict in Verdict.values else "",
+        contested=contested,
+        tag=params.get("tag", ""),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "params": params,
+        "query": query.urlencode(),
+        "verdicts": Verdict.choices,
+    }
+    template = "claims/_list_rows.html" if request.htmx else "claims/list.html"
+    return render(request, template, context)
+
+
+def _timeline(evidence: Sequence[Evidence]) -> SafeString:
+    points = []
+    for e in evidence:
+        source = e.excerpt.source
+        day = source.published_at.date() if source.published_at else None
+        where = source.outlet.name if source.outlet else "no outlet"
+        speaker = f" — {e.attributed_to}" if e.attributed_to else ""
+        when = day.isoformat() if day else "undated"
+        points.append(
+            TimelinePoint(
+                stance=e.stance,
+                date=day,
+                label=f"{e.stance}, {when}, {where}{speaker}: “{e.excerpt.exact[:140]}”",
+                href=reverse("claims:reader", args=[source.pk]) + f"#ev-{e.pk}",
+            )
+        )
+    return mark_safe(timeline_svg(points))  # noqa: S308 - timeline_svg escapes every value
+
+
+def evidence_context(claim: Claim) -> dict:
+    evidence = selectors.evidence_for_claim(claim_id=claim.pk)
+    voices = selectors.distinct_voices(evidence)
+    columns = [
+        {
+            "stance": value,
+            "label": label,
+            "items": [e for e in evidence if e.stance == value],
+            "voices": voices[value],
+        }
+        for value, label in Stance.choices
+    ]
+    return {
+        "claim": claim,
+        "evidence": evidence,
+        "columns": columns,
+        "timeline": _timeline(evidence),
+        "stances": Stance.choices,
+    }
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _jsonld(request: HttpRequest, claim: Claim, evidence: list[Evidence]) -> SafeString | None:
+    if claim.verdict == Verdict.UNREVIEWED:
+        return None
+    data = claim_review_jsonld(
+        claim=claim,
+        evidence=evidence,
+        claim_url=request.build_absolute_uri(reverse("claims:detail", args=[claim.pk])),
+    )
+    # As django's json_script does, but inside our own <script type="application/ld+json">.
+    encoded = json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe(encoded)  # noqa: S308 - "<", ">" and "&" are escaped above
+
+
+@require_GET
+def claim_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_or_404(pk)
+    context = evidence_context(claim)
+    context.update(
+        history=selectors.claim_history(claim_id=claim.pk),
+        reviews=selectors.claim_reviews(claim_id=claim.pk),
+        jsonld=_jsonld(request, claim, context["evidence"]),
+        find_query=" ".join(significant_words(claim.text)),
+    )
+    return render(request, "claims/detail.html", context)
+
+
+@require_GET
+def find_more_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Passages of any source that use the claim's words, best first, each
+    linkable to the claim in one step."""
+    claim = claim_or_404(pk)
+    q = request.GET.get("q", "").strip()
+    words = significant_words(q or claim.text)
+    # All the words first (best ranked), then each word alone to widen recall:
+    # both the SQLite fallback and websearch_to_tsquery require every word
+    # given. At most 1 + MAX_SEARCH_WORDS queries; passages are then ranked by
+    # how many of the words they use.
+    searches = [" ".join(words)] + (words if len(words) > 1 else [])
+    sources: dict[int, Source] = {}
+    for search in searches:
+        qs = source_selectors.source_list(q=search, status=SourceStatus.PARSED)
+        for source in qs[:MAX_SOURCES]:
+            sources.setdefault(source.pk, source)
+        if len(sources) >= MAX_SOURCES:
+            break
+    taken: dict[int, set[tuple[int, int]]] = {}
+    for e in selectors.evidence_for_claim(claim_id=claim.pk):
+        taken.setdefault(e.excerpt.source_id, set()).add((e.excerpt.start, e.excerpt.end))
+    passages: list[Passage] = []
+    min_score = 1 if len(words) <= 2 else 2
+    for source in list(sources.values())[:MAX_SOURCES]:
+        passages.extend(
+            source_passages(source, words, taken.get(source.pk, set()), min_score=min_score)
+        )
+    passages.sort(key=lambda p: -p.score)
+    return render(
+        request,
+        "claims/_find_more.html",
+        {"claim": claim, "passages": passages[:MAX_PASSAGES], "words": words, "q": q},
+    )
+
+
+@require_POST
+@analyst_required
+def find_more_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step from a found passage to evidence of the claim."""
+    claim = claim_or_404(pk)
+    slot = request.POST.get("slot", "")
+    retarget = f"#{slot} .passage-errors" if _SLOT.fullmatch(slot) else ""
+    form = PassageLinkForm(request.POST)
+    if not form.is_valid():
+        return error_response(form_messages(form), status=400, retarget=retarget)
+    data = form.cleaned_data
+    try:
+        evidence = services.evidence_link(
+            claim_id=claim.pk,
+            source_id=data["source"],
+            stance=data["stance"],
+            exact=data["exact"],
+            start=data["start"],
+            attributed_to=data["attributed_to"],
+            user=request.user,
+        )
+    except ApplicationError as exc:
+        return error_response([exc.message], status=exc.status, retarget=retarget)
+    context = evidence_context(claim)
+    context.update(linked=evidence, oob=True)
+    return render(request, "claims/_find_more_linked.html", context)

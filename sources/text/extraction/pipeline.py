@@ -1,0 +1,132 @@
+"""``extract``: raw input (HTML or a text dump) to clean text and metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sources.text.errors import ExtractionError
+from sources.text.extraction import html as html_extraction
+from sources.text.extraction import metadata, textdump
+from sources.text.extraction import rules as rules_module
+from sources.text.extraction.dates import parse_date
+from sources.text.extraction.normalize import join_paragraphs, normalize_text
+from sources.text.extraction.rules import RuleKind, RuleSpec
+
+HTML = "text/html"
+PLAIN = "text/plain"
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|"
+    r"link|script|style|div|article|section|p|h[1-6])\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|span|a|br|li|ul|h[1-6]|article|section|body|head|html|table|img|meta)\b[^>]*>",
+    re.IGNORECASE,
+)
+_SNIFF_CHARS = 8192
+
+
+@dataclass
+class ExtractionResult:
+    content_type: str  # "text/html" | "text/plain"
+    title: str | None
+    authors: list[str] = field(default_factory=list)
+    published_at: dt.datetime | None = None  # timezone-aware
+    language: str | None = None  # ISO 639-1 when known
+    site_name: str | None = None
+    text: str = ""  # paragraphs separated by a blank line, NFC, no trailing spaces
+
+
+def sniff_content_type(raw: str) -> str:
+    """ "text/html" if ``raw`` looks like markup, else "text/plain"."""
+    head = raw[:_SNIFF_CHARS].lstrip("\ufeff")
+    if _HTML_START.match(head) or len(_HTML_TAG.findall(head)) >= 3:
+        return HTML
+    return PLAIN
+
+
+def _content_type(declared: str | None, raw: str) -> str:
+    if declared:
+        media = declared.split(";")[0].strip().lower()
+        if "html" in media or media.endswith("+xml"):
+            return HTML
+        if media.startswith("text/"):
+            return PLAIN
+    return sniff_content_type(raw)
+
+
+def _specs_of(specs: Sequence[RuleSpec], *kinds: RuleKind) -> list[RuleSpec]:
+    values = {kind.value for kind in kinds}
+    return [spec for spec in specs if spec.kind in values]
+
+
+def extract(
+    raw: str,
+    *,
+    content_type: str | None = None,
+    url: str | None = None,
+    rules: Sequence[RuleSpec] = (),
+) -> ExtractionResult:
+    """Clean text and metadata of one article; pure (no I/O, no database)."""
+    if raw is None or not raw.strip():
+        raise ExtractionError("The input is empty: there is no text to extract.", code="empty")
+    ctype = _content_type(content_type, raw)
+    specs = tuple(rules)
+    text_specs = _specs_of(specs, *rules_module.TEXT_RULE_KINDS)
+    metadata_specs = _specs_of(specs, RuleKind.METADATA)
+
+    if ctype == HTML:
+        selectors = rules_module.selectors(_specs_of(specs, RuleKind.STRIP_SELECTOR))
+        page = html_extraction.extract_html(raw, url=url, selectors=selectors)
+        if page is None:  # not parseable as HTML: read it as text
+            ctype = PLAIN
+        else:
+            result = ExtractionResult(
+                content_type=HTML,
+                title=page.title,
+                authors=page.authors,
+                published_at=page.published_at,
+                language=page.language,
+                site_name=page.site_name,
+                text=join_paragraphs(page.paragraphs),
+            )
+            pre_clean = (
+                html_extraction.readable_lines(page.tree)
+                if metadata_specs and page.tree is not None
+                else ""
+            )
+    if ctype == PLAIN:
+        site_name = metadata.domain_of(url)
+        dump = textdump.clean_dump(raw, url=url, site_name=site_name)
+        result = ExtractionResult(
+            content_type=PLAIN,
+            title=dump.title,
+            authors=dump.authors,
+            published_at=dump.published_at,
+            language=dump.language,
+            site_name=site_name,
+            text=join_paragraphs(dump.paragraphs),
+        )
+        pre_clean = normalize_text(raw) if metadata_specs else ""
+
+    if text_specs:
+        result.text = rules_module.apply_text_rules(result.text, text_specs)
+    if metadata_specs:
+        _apply_metadata(result, rules_module.apply_metadata_rules(pre_clean, metadata_specs))
+    result.text = normalize_text(result.text)
+    if not result.text and not result.title:
+        raise ExtractionError("Nothing readable was found in the input.", code="empty")
+    return result
+
+
+def _apply_metadata(result: ExtractionResult, found: dict[str, str]) -> None:
+    if "title" in found:
+        result.title = normalize_text(found["title"]) or result.title
+    if "author" in found:
+        authors = metadata.clean_authors(found["author"], site_name=result.site_name)
+        result.authors = authors or result.authors
+    if "published_at" in found:
+        result.published_at = parse_date(found["published_at"]) or result.published_at

@@ -1,0 +1,155 @@
+"""Pages of the sources app: the list and the ingest form. (The reader,
+which shows evidence, lives in ``claims.views.reader``: sources know nothing of claims.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_http_methods
+
+from claims_tracker.common.errors import ApplicationError
+from claims_tracker.common.roles import is_analyst
+
+from .. import batches, selectors, services
+from ..models import IngestBatch
+
+PAGE_SIZE = 25
+
+
+def _date(value: str | None, *, end: bool = False) -> dt.datetime | None:
+    day = parse_date(value or "") if value else None
+    if day is None:
+        return None
+    moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def source_list_page(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    qs = selectors.source_list(
+        q=params.get("q", ""),
+        outlet=params.get("outlet", ""),
+        published_after=_date(params.get("published_after")),
+        published_before=_date(params.get("published_before"), end=True),
+        status=params.get("status", "") if params.get("status") in {"parsed", "failed"} else "",
+    ).defer("text")
+    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "outlets": selectors.outlet_list(),
+        "params": params,
+        "query": query.urlencode(),
+    }
+    template = "sources/_list_rows.html" if request.htmx else "sources/list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def source_new_page(request: HttpRequest) -> HttpResponse:
+    """Paste text or HTML, upload several files, or give URLs (one per line):
+    every input gets its own result line; one failure does not stop the rest."""
+    results: list[dict] = []
+    if request.method == "POST":
+        if not is_analyst(request.user):
+            return render(
+                request,
+                "403.html",
+                {"message": "Only analysts and editors may ingest sources."},
+                status=403,
+            )
+        outlet = request.POST.get("outlet", "").strip() or None
+        pasted = request.POST.get("raw", "")
+        if pasted.strip():
+            results.append(
+                _attempt(
+                    "Pasted text",
+                    lambda: services.source_ingest(
+                        raw=pasted,
+                        content_type=request.POST.get("content_type") or None,
+                        outlet_domain=outlet,
+                        title=request.POST.get("title") or None,
+                        user=request.user,
+                    ),
+                )
+            )
+        for upload in request.FILES.getlist("files"):
+            results.append(
+                _attempt(
+                    upload.name,
+                    lambda upload=upload: _ingest_upload(upload, outlet=outlet, user=request.user),
+                )
+            )
+        urls = request.POST.get("urls", "").split()
+        if len(urls) == 1:
+            results.append(
+                _attempt(
+                    urls[0],
+                    lambda: services.source_ingest_url(
+                        url=urls[0], outlet_domain=outlet, user=request.user
+                    ),
+                )
+            )
+        elif urls:
+            # Several URLs are fetched in the background, with a progress bar.
+            try:
+                batch = batches.ingest_batch_create(
+                    urls=urls, outlet_domain=outlet, user=request.user
+                )
+            except ApplicationError as exc:
+                results.append(
+                    {"input": f"{len(urls)} URLs", "status": "error", "error": exc.message}
+                )
+            else:
+                batch.refresh_from_db()  # eager mode (no broker) has already run it
+                results.append({"input": f"{batch.total} URLs", "status": "queued", "batch": batch})
+        if not results:
+            results.append(
+                {
+                    "input": "",
+                    "status": "error",
+                    "error": "Paste text, choose files, or give a URL.",
+                }
+            )
+    status = 400 if results and all(r["status"] == "error" for r in results) else 200
+    return render(
+        request, "sources/new.html", {"results": results, "post": request.POST}, status=status
+    )
+
+
+def ingest_batch_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A URL batch's progress; the fragment alone for htmx polling."""
+    batch = get_object_or_404(IngestBatch, pk=pk)
+    items = batch.items.select_related("source").order_by("id")
+    template = "sources/_batch.html" if request.htmx else "sources/batch.html"
+    return render(request, template, {"batch": batch, "items": items})
+
+
+def _ingest_upload(upload, *, outlet, user) -> services.IngestResult:
+    services.ingest_check_size(upload.size)
+    content_type = services.content_type_for_filename(upload.name)
+    return services.source_ingest(
+        raw=upload.read(),
+        content_type=content_type,
+        filename=upload.name,
+        outlet_domain=outlet,
+        charset=upload.charset,
+        user=user,
+    )
+
+
+def _attempt(label: str, ingest) -> dict:
+    try:
+        result = ingest()
+    except ApplicationError as exc:
+        return {"input": label, "status": "error", "error": exc.message}
+    return {
+        "input": label,
+        "status": "created" if result.created else "duplicate",
+        "source": result.source,
+    }
