@@ -23,6 +23,7 @@ _PUNCT = re.compile(r"[^\w\s]")
 _SEPARATORS = re.compile(r"\s[|•·»]\s|\s[|•·»]$")
 _QUOTES = re.compile(r"[\"“”«»]")
 PROSE_WORDS = 20
+OTHER_SCRIPT_GAP = 0.6  # a unit's share of Latin letters this far from the page's
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 TAIL_AFTER_PROSE = 0.5  # a "Related stories" line ends the article once half its prose is seen
 
@@ -61,6 +62,7 @@ CONTEXT_FEATURES = (
     "window3",
     "window10",
     "no_stopwords",
+    "other_script",
 )
 NEIGHBOUR_FEATURES = tuple(
     f"{name}@{offset:+d}"
@@ -113,6 +115,13 @@ def _own(unit: Unit, stopwords: frozenset[str] | None, repeats: Counter[str]) ->
     }
 
 
+def _latin_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) / len(letters)
+
+
 def unit_features(
     units: Sequence[Unit], stopwords: frozenset[str] | None
 ) -> list[dict[str, float]]:
@@ -126,6 +135,10 @@ def unit_features(
     prose_idx = [i for i, f in enumerate(own) if f["prose"]]
     first_prose = prose_idx[0] if prose_idx else n
     last_prose = prose_idx[-1] if prose_idx else -1
+
+    latin = [_latin_share(u.text) for u in units]
+    letters = [sum(ch.isalpha() for ch in u.text) for u in units]
+    latin_share = sum(a * b for a, b in zip(latin, letters, strict=True)) / max(sum(letters), 1)
 
     features: list[dict[str, float]] = []
     prose_seen = 0
@@ -152,6 +165,7 @@ def unit_features(
             span = sum(words[lo:hi])
             row[name] = sum(prose_words[lo:hi]) / span if span else 0.0
         row["no_stopwords"] = float(stopwords is None)
+        row["other_script"] = float(abs(latin[i] - latin_share) > OTHER_SCRIPT_GAP)
         for offset in NEIGHBOUR_OFFSETS:
             j = i + offset
             other = own[j] if 0 <= j < n else None

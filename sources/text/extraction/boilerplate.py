@@ -140,8 +140,6 @@ def is_caption(unit: Unit) -> bool:
     )
 
 
-
-
 def is_tail_marker(unit: Unit) -> bool:
     """'Related stories', 'Tags:', 'About the author': where the page's furniture begins."""
     return bool(_TAIL_STRONG.match(unit.text.strip(" .:|>»•*-\u2013\u2014")))

@@ -103,5 +103,3 @@ def parse_dateline(unit: Unit) -> tuple[dt.datetime, bool] | None:
         re.search(r"\bpublished|posted\b", unit.text, re.IGNORECASE)
     )
     return when, updated
-
-

@@ -87,5 +87,3 @@ def remove_embedded(units: list[Unit], captions: set[str]) -> None:
                         unit.text = rest
                         unit.words = WORD.findall(rest)
                     break
-
-

@@ -30,6 +30,7 @@ def _region(html: str) -> str:
     best = max(regions, key=lambda e: len(e.text_content()))
     return tostring(best, encoding="unicode")
 
+
 STYLES = ("lines", "wrapped", "copied")
 _REGION = "//article | //main | //*[@role='main']"
 WRAP_WIDTH = 76

@@ -253,9 +253,7 @@ def _trim_edges(paragraphs: list[str], title: str | None) -> list[str]:
         if (
             at_edge
             and len(unit.words) <= bylines.MAX_META_WORDS
-            and (
-                bylines.parse_byline(unit) is not None or bylines.parse_dateline(unit) is not None
-            )
+            and (bylines.parse_byline(unit) is not None or bylines.parse_dateline(unit) is not None)
         ):
             continue
         kept.append(text)

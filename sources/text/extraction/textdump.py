@@ -24,7 +24,11 @@ from sources.text.extraction.units import Unit, split_units, strip_edge_markers
 # sign of furniture) | caption | dropped (the model's no) | title | byline | date.
 MIN_REPEAT_WORDS = captions.MIN_REPEAT_WORDS
 MIN_FALLBACK_WORDS = 5
+RUN_PROSE_WORDS = 10
+RUN_STOP_DENSITY = 0.15
+RUN_MIN_PROBABILITY = 0.15
 PROSE_WORDS = 15
+OTHER_SCRIPT_MAX_WORDS = 15
 NON_LATIN = frozenset(["ko", "ja", "zh", "he", "ar", "el", "th", "ru", "uk", "bg", "fa", "hi"])
 
 
@@ -73,6 +77,8 @@ def vetoed(unit: Unit, row: dict[str, float]) -> bool:
     """Empty, a caption already cut, or furniture by a sure sign (or after the article's end)."""
     if not unit.words or unit.kind == "caption":
         return True
+    if row["other_script"] and len(unit.words) < OTHER_SCRIPT_MAX_WORDS:
+        return True  # a headline or menu in another language than the article's
     return any(row[name] for name in _VETOES)
 
 
@@ -91,10 +97,38 @@ def classify_units(
 def _fallback_body(units: list[Unit], probabilities: list[float]) -> None:
     """No unit passed: keep the well-formed sentences the vetoes left (a short note)."""
     for unit, probability in zip(units, probabilities, strict=True):
-        if probability > 0 and len(unit.words) >= MIN_FALLBACK_WORDS and SENTENCE_END.search(
-            unit.text
+        if (
+            probability > 0
+            and len(unit.words) >= MIN_FALLBACK_WORDS
+            and SENTENCE_END.search(unit.text)
         ):
             unit.kind = "body"
+
+
+def _well_formed(unit: Unit, stopwords: frozenset[str] | None) -> bool:
+    if len(unit.words) < RUN_PROSE_WORDS or not SENTENCE_END.search(unit.text):
+        return False
+    return stopwords is None or boilerplate.stop_density(unit, stopwords) >= RUN_STOP_DENSITY
+
+
+def _extend_runs(
+    units: list[Unit], probabilities: list[float], stopwords: frozenset[str] | None
+) -> None:
+    """A well-formed paragraph right next to the body, that the model doubted, is body.
+
+    Articles come in runs: the last paragraph before the share buttons looks,
+    to a model of single units, much like the teaser after them.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for i, unit in enumerate(units):
+            if unit.kind != "dropped" or probabilities[i] < RUN_MIN_PROBABILITY:
+                continue
+            beside = [units[j] for j in (i - 1, i + 1) if 0 <= j < len(units)]
+            if any(u.kind == "body" for u in beside) and _well_formed(unit, stopwords):
+                unit.kind = "body"
+                changed = True
 
 
 def clean_dump(
@@ -128,6 +162,8 @@ def analyse_dump(
             unit.kind = "dropped" if probability > 0 else "junk"
     if not any(u.kind == "body" for u in units):
         _fallback_body(units, probabilities)
+    else:
+        _extend_runs(units, probabilities, stopwords_for(language))
     found_captions |= {
         u.text
         for u in units

@@ -15,6 +15,7 @@ from sources.text.extraction.normalize import normalize_line, normalize_newlines
 WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 _BULLET = re.compile(r"^(?:[*•·▪◦‣-]|\d{1,2}[.)])\s+")
 
+
 @dataclass
 class Unit:
     text: str
@@ -25,7 +26,6 @@ class Unit:
 
     def __post_init__(self) -> None:
         self.words = WORD.findall(self.text)
-
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -100,5 +100,3 @@ def strip_edge_markers(unit: Unit) -> None:
     if cleaned != unit.text:
         unit.text = cleaned
         unit.words = WORD.findall(cleaned)
-
-
