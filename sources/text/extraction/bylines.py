@@ -75,8 +75,8 @@ def _without_date(text: str) -> tuple[str, dt.datetime | None]:
 def parse_byline(unit: Unit) -> tuple[list[str], dt.datetime | None] | None:
     if len(unit.words) > MAX_META_WORDS + 6:
         return None
-    text, when = _without_date(unit.text)
-    text = re.split(r"\s+[|•·]\s+", text)[0]
+    whole, when = _without_date(unit.text)
+    text = re.split(r"\s+[|•·]\s+", whole)[0]
     match = _BYLINE.match(text)
     if match:
         rest = match["rest"].strip(" .,:;|-\u2013\u2014")
@@ -84,7 +84,7 @@ def parse_byline(unit: Unit) -> tuple[list[str], dt.datetime | None] | None:
             return clean_authors(rest), when
         return None
     # "Jane Doe, Senior Correspondent" / "Jane Doe | Reporter"
-    parts = re.split(r"\s*[,|\u2013\u2014]\s*|\s+-\s+", text, maxsplit=1)
+    parts = re.split(r"\s*[,|\u2013\u2014]\s*|\s+-\s+", whole, maxsplit=1)
     if len(parts) == 2 and looks_like_names(parts[0]) and len(parts[0].split()) <= 5:
         role = {w.casefold() for w in WORD.findall(parts[1])}
         if role and role & ROLE_WORDS and len(role) <= 5:
