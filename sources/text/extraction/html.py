@@ -249,7 +249,8 @@ def extract_html(
     selectors: Sequence[CSSSelector] = (),
     reference_time: dt.datetime | None = None,
 ) -> HtmlResult | None:
-    """Body and metadata of an HTML page; None if it does not parse at all."""
+    """Body and metadata of an HTML page; None if it does not parse at all.
+    ``reference_time`` (the ingest time) is the latest date a page may bear."""
     tree = parse(raw)
     if tree is None:
         return None

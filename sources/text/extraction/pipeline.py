@@ -75,10 +75,10 @@ def extract(
 ) -> ExtractionResult:
     """Clean text and metadata of one article; pure (no I/O, no database).
 
-    ``reference_time`` (the source's ingest time) bounds the dates found: a
-    date after it is a misreading; without it the wall clock does, so pass it
-    wherever the same input must give the same result on another day.
-    """
+    Deterministic: the same input, rules and ``reference_time`` (the source's
+    ingest time, standing in for "now" in date finding) give the same result.
+    A rule over its time budget raises ``RuleTimeout`` rather than being
+    skipped, so load cannot change the text."""
     if raw is None or not raw.strip():
         raise ExtractionError("The input is empty: there is no text to extract.", code="empty")
     ctype = _content_type(content_type, raw)

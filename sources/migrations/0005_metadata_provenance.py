@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0003_ingest_batches'),
+        ('sources', '0004_excerpt_selection'),
     ]
 
     operations = [
