@@ -54,7 +54,6 @@ class Command(BaseCommand):
                 "title": result.title,
                 "authors": list(result.authors),
                 "published_at": result.published_at.isoformat() if result.published_at else None,
-                "provenance": result.provenance,
                 "text": result.text,
             }
             if options["json"]:
