@@ -65,6 +65,7 @@ SOURCE_FIELDS = (
     "published_at",
     "language",
     "site_name",
+    "metadata_provenance",
     "text",
     "status",
     "parse_error",
