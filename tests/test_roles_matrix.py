@@ -127,6 +127,7 @@ API = [
     ),
     Case("evidence-delete", "delete", "/api/evidence/{evidence}/", "analyst", (204,)),
     Case("evidence-deleted", "get", "/api/evidence/deleted/?since=2000-01-01T00:00:00Z", "viewer"),
+    Case("evidence-changes", "get", "/api/evidence/changes/", "viewer"),
     Case("evidence-export-csv", "get", "/api/evidence/?format=csv", "viewer"),
     Case("evidence-export-ndjson", "get", "/api/evidence/?format=ndjson", "viewer"),
     Case("rules-list", "get", "/api/rules/", "viewer"),
