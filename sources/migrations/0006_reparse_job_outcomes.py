@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0004_excerpt_selection'),
+        ('sources', '0005_metadata_provenance'),
     ]
 
     operations = [
