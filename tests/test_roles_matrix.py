@@ -198,6 +198,7 @@ PAGES = [
     Case("rule-preview", "post", "/rules/preview/", "editor", None),
     Case("rule-orphans", "get", "/rules/orphans/", "viewer"),
     Case("rule-job", "get", "/rules/jobs/{job}/", "viewer"),
+    Case("rule-job-retry", "post", "/rules/jobs/{job}/retry/", "editor", (302,)),
     Case("rule-edit", "get", "/rules/{rule}/edit/", "editor"),
     Case("rule-delete", "get", "/rules/{rule}/delete/", "editor"),
     Case("rule-toggle", "post", "/rules/{rule}/toggle/", "editor", None),

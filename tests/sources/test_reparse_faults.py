@@ -105,7 +105,9 @@ def _assert_current(source_ids: list[int], *, moved_once: bool = True) -> None:
     assert len(rows) == len(source_ids)
     stale = [pk for pk, fp in rows.items() if fp != fingerprint]
     assert not stale, f"{len(stale)} sources not re-parsed, e.g. {stale[:5]}"
-    assert not Source.objects.filter(pk__in=source_ids, text__contains="harbour desk").exists()
+    assert not Source.objects.filter(
+        pk__in=source_ids, text__contains="southern basin desk"
+    ).exists()
     texts = dict(Source.objects.filter(pk__in=source_ids).values_list("pk", "text"))
     excerpts = list(Excerpt.objects.filter(source_id__in=source_ids))
     assert len(excerpts) == len(source_ids)  # none lost, none duplicated
@@ -399,5 +401,6 @@ def test_a_poison_chunk_is_tried_three_times_then_failed_with_its_sources(
     # The poison chunk's sources keep their last good text and stay stale,
     # so `reparse --retry-failed` (or the button) can try them again.
     assert (
-        Source.objects.filter(pk__in=chunk.source_ids, text__contains="harbour desk").count() == 5
+        Source.objects.filter(pk__in=chunk.source_ids, text__contains="southern basin desk").count()
+        == 5
     )

@@ -22,8 +22,8 @@ from sources.text.extraction import decode_bytes, extract
 
 OUTLET = "harbourdaily.example"
 #: The line the tests' rule drops; the quote below it then moves up.
-DESK_LINE = "Filed by the harbour desk for the evening edition."
-DESK_PATTERN = r"^Filed by the harbour desk"
+DESK_LINE = "The southern basin desk reported that pilots stood by at the quay on Tuesday night."
+DESK_PATTERN = r"^The southern basin desk reported"
 QUOTE = "no ships had been diverted"
 
 _WORDS = [
