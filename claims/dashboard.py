@@ -24,7 +24,7 @@ from sources.models import Source
 
 from .models import Claim, Evidence, Stance, Verdict
 from .review_selectors import review_queue_count
-from .selectors import claims_reviewed_for_user, contested_condition
+from .selectors import claims_live, claims_reviewed_for_user, contested_condition
 
 NOTIFICATION_DAYS = 14
 RECENT_ITEMS = 6
@@ -60,7 +60,7 @@ def _counts_by(qs, field: str) -> dict[str, int]:
 
 def dashboard_context(*, user: AbstractBaseUser) -> dict[str, Any]:
     stance_counts = _counts_by(Evidence.objects.all(), "stance")
-    verdict_counts = _counts_by(Claim.objects.all(), "verdict")
+    verdict_counts = _counts_by(claims_live(Claim.objects.all()), "verdict")
     notifications = []
     if is_analyst(user):
         since = timezone.now() - dt.timedelta(days=NOTIFICATION_DAYS)
@@ -75,12 +75,12 @@ def dashboard_context(*, user: AbstractBaseUser) -> dict[str, Any]:
     return {
         "source_count": Source.objects.count(),
         "claim_count": sum(verdict_counts.values()),
-        "contested_count": Claim.objects.filter(contested_condition()).count(),
+        "contested_count": claims_live(Claim.objects.filter(contested_condition())).count(),
         "queue_count": review_queue_count() if is_editor(user) else None,
         "notifications": notifications,
         "notification_days": NOTIFICATION_DAYS,
         "recent_claims": list(
-            Claim.objects.only("id", "text", "verdict", "created_at").order_by(
+            claims_live(Claim.objects.only("id", "text", "verdict", "created_at")).order_by(
                 "-created_at", "-id"
             )[:RECENT_ITEMS]
         ),

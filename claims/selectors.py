@@ -4,32 +4,53 @@ aggregates, so the number of queries does not grow with the page size."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Window,
 )
+from django.db.models.functions import Coalesce, Lower, RowNumber, Trim
 from rapidfuzz import fuzz, process
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
 
 
+def _evidence_count(**where) -> Coalesce:
+    """Evidence rows of the claim (``where`` narrows them), as a correlated
+    subquery over the (claim, stance) index: computed for the rows a page
+    shows, never grouped over the whole evidence table."""
+    rows = (
+        Evidence.objects.filter(claim=OuterRef("pk"), **where)
+        .order_by()
+        .values("claim")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def _with_counts(qs: QuerySet[Claim]) -> QuerySet[Claim]:
     return qs.annotate(
-        asserts_count=Count("evidence", filter=Q(evidence__stance=Stance.ASSERTS), distinct=True),
-        disputes_count=Count("evidence", filter=Q(evidence__stance=Stance.DISPUTES), distinct=True),
-        mentions_count=Count("evidence", filter=Q(evidence__stance=Stance.MENTIONS), distinct=True),
+        asserts_count=_evidence_count(stance=Stance.ASSERTS),
+        disputes_count=_evidence_count(stance=Stance.DISPUTES),
+        mentions_count=_evidence_count(stance=Stance.MENTIONS),
+        evidence_total=_evidence_count(),
     ).annotate(
-        evidence_total=F("asserts_count") + F("disputes_count") + F("mentions_count"),
         is_contested=ExpressionWrapper(
             Q(asserts_count__gt=0) & Q(disputes_count__gt=0), output_field=BooleanField()
         ),
@@ -76,6 +97,17 @@ def evidence_of_contested_claims(qs: QuerySet[Evidence], contested: bool) -> Que
     )
 
 
+def claims_live(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Claims not merged into another: what every list shows."""
+    return qs.filter(merged_into__isnull=True)
+
+
+def _claims() -> QuerySet[Claim]:
+    return Claim.objects.select_related("reviewed_by", "created_by").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("id", "name"))
+    )
+
+
 def claim_list(
     *,
     q: str = "",
@@ -84,9 +116,7 @@ def claim_list(
     tag: str = "",
     updated_since: dt.datetime | None = None,
 ) -> QuerySet[Claim]:
-    qs = Claim.objects.select_related("reviewed_by", "created_by").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.only("id", "name"))
-    )
+    qs = claims_live(_claims())
     if q:
         qs = claims_with_words(qs, q)
     if verdict:
@@ -100,8 +130,13 @@ def claim_list(
     return _with_counts(qs).order_by("-updated_at", "-id")
 
 
+def claim_any() -> QuerySet[Claim]:
+    """Every claim, merged ones included (their old links keep answering)."""
+    return _with_counts(_claims())
+
+
 def claim_detail(*, claim_id: int) -> Claim:
-    return claim_list().get(pk=claim_id)
+    return claim_any().get(pk=claim_id)
 
 
 def review_queue() -> QuerySet[Claim]:
@@ -140,6 +175,108 @@ def evidence_for_claim(*, claim_id: int) -> list[Evidence]:
     )
 
 
+COLUMN_PAGE = 20  # quotes per stance column before "more"
+TIMELINE_POINTS = 240  # at most this many dots on a claim's timeline
+
+
+def _claim_evidence(claim_id: int) -> QuerySet[Evidence]:
+    return (
+        Evidence.objects.filter(claim_id=claim_id)
+        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet", "created_by")
+        .defer("excerpt__source__raw", "excerpt__source__text")
+    )
+
+
+def evidence_column(
+    *, claim_id: int, stance: str, offset: int = 0, limit: int = COLUMN_PAGE
+) -> tuple[list[Evidence], bool]:
+    """One stance column of the claim page, oldest publication first, a page
+    at a time: the page's rows, and whether more follow."""
+    rows = list(
+        _claim_evidence(claim_id)
+        .filter(stance=stance)
+        .order_by(F("excerpt__source__published_at").asc(nulls_last=True), "created_at", "id")[
+            offset : offset + limit + 1
+        ]
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def evidence_columns(*, claim_id: int) -> dict[str, tuple[list[Evidence], bool]]:
+    """The first page of every stance column at once (one query): per stance,
+    its rows and whether more follow."""
+    order = [F("excerpt__source__published_at").asc(nulls_last=True), F("created_at"), F("id")]
+    rows = (
+        _claim_evidence(claim_id)
+        .annotate(place=Window(RowNumber(), partition_by=[F("stance")], order_by=order))
+        .filter(place__lte=COLUMN_PAGE + 1)
+        .order_by("stance", *order)
+    )
+    columns: dict[str, list[Evidence]] = {stance: [] for stance in Stance.values}
+    for item in rows:
+        columns[item.stance].append(item)
+    return {
+        stance: (items[:COLUMN_PAGE], len(items) > COLUMN_PAGE) for stance, items in columns.items()
+    }
+
+
+def evidence_timeline(*, claim_id: int, total: int) -> list[Evidence]:
+    """The evidence a claim's timeline draws: all of it up to
+    ``TIMELINE_POINTS``, else an even sample by id (the shape of the
+    distribution stays, the page stays small)."""
+    qs = _claim_evidence(claim_id).order_by("excerpt__source__published_at", "id")
+    if total > TIMELINE_POINTS:
+        step = -(-total // TIMELINE_POINTS)
+        qs = qs.alias(slot=F("id") % step).filter(slot=0)
+    return list(qs[:TIMELINE_POINTS])
+
+
+def voices_by_claim(*, claim_ids: Sequence[int]) -> dict[int, dict[str, dict[str, int]]]:
+    """Per claim and stance: quotes, distinct outlets (a source without outlet
+    counts alone) and distinct speakers, counted in the database, in one query: how many independent voices, not
+    how many quotes."""
+    rows = (
+        Evidence.objects.filter(claim_id__in=list(claim_ids))
+        .values("claim_id", "stance")
+        .annotate(
+            quotes=Count("id"),
+            outlets=Count("excerpt__source__outlet", distinct=True),
+            unplaced=Count(
+                "excerpt__source", distinct=True, filter=Q(excerpt__source__outlet__isnull=True)
+            ),
+            speakers=Count(
+                Lower(Trim("attributed_to")), distinct=True, filter=~Q(attributed_to="")
+            ),
+        )
+        .order_by()
+    )
+    result = {
+        claim_id: {stance: {"quotes": 0, "outlets": 0, "speakers": 0} for stance in Stance.values}
+        for claim_id in claim_ids
+    }
+    for row in rows:
+        result[row["claim_id"]][row["stance"]] = {
+            "quotes": row["quotes"],
+            "outlets": row["outlets"] + row["unplaced"],
+            "speakers": row["speakers"],
+        }
+    return result
+
+
+def claim_voices(*, claim_id: int) -> dict[str, dict[str, int]]:
+    return voices_by_claim(claim_ids=[claim_id])[claim_id]
+
+
+def evidence_on_sources(*, claim_id: int, source_ids: Sequence[int]) -> list[Evidence]:
+    """The claim's evidence quoting these sources (what "find more" must not
+    offer again)."""
+    return list(
+        Evidence.objects.filter(
+            claim_id=claim_id, excerpt__source_id__in=list(source_ids)
+        ).select_related("excerpt")
+    )
+
+
 def evidence_for_source(*, source_id: int) -> list[Evidence]:
     return list(
         Evidence.objects.filter(excerpt__source_id=source_id)
@@ -154,15 +291,34 @@ def evidence_deleted_since(*, since: dt.datetime) -> QuerySet[EvidenceTombstone]
     )
 
 
+# Trigram similarity (0-1) a claim must reach to be called a near-duplicate on
+# PostgreSQL; ``claim_search`` widens to word similarity, which also finds a
+# few typed words inside a longer claim.
+TRIGRAM_DUPLICATE = 0.35
+TRIGRAM_SEARCH = 0.45
+
+
 def claim_similar(
-    *, text: str, limit: int = 5, threshold: float = 70.0, exclude_id: int | None = None
+    *,
+    text: str,
+    limit: int = 5,
+    threshold: float = 70.0,
+    exclude_id: int | None = None,
+    words: bool = False,
 ) -> list[tuple[Claim, float]]:
-    """Existing claims that read like ``text`` (rapidfuzz token-set ratio),
-    best first: shown before a near-duplicate claim is created."""
-    text = text.strip()
+    """Live claims that read like ``text``, best first, with a score 0-100:
+    shown before a near-duplicate claim is created, and offered for merging.
+
+    PostgreSQL: ``pg_trgm`` similarity through the GIN trigram index
+    (``words``: word similarity, for a few typed words); the claims are never
+    loaded into Python. Elsewhere: rapidfuzz's token-set ratio over the
+    claims' texts, with ``threshold`` as the cut-off."""
+    text = " ".join(text.split())
     if not text:
         return []
-    choices = dict(Claim.objects.exclude(pk=exclude_id).values_list("pk", "text"))
+    if connection.vendor == "postgresql":
+        return _similar_trigram(text, limit=limit, exclude_id=exclude_id, words=words)
+    choices = dict(claims_live(Claim.objects.exclude(pk=exclude_id)).values_list("pk", "text"))
     matches = process.extract(
         text,
         choices,
@@ -175,6 +331,30 @@ def claim_similar(
     return [(by_id[m[2]], float(m[1])) for m in matches if m[2] in by_id]
 
 
+def _similar_trigram(
+    text: str, *, limit: int, exclude_id: int | None, words: bool
+) -> list[tuple[Claim, float]]:
+    # The lookups are pg_trgm's ``%`` / ``%>`` operators, which the GIN trigram
+    # index answers; their cut-off is the session's threshold, set for this
+    # transaction only.
+    if words:
+        setting, cutoff = "pg_trgm.word_similarity_threshold", TRIGRAM_SEARCH
+        match, score = Q(text__trigram_word_similar=text), TrigramWordSimilarity(text, "text")
+    else:
+        setting, cutoff = "pg_trgm.similarity_threshold", TRIGRAM_DUPLICATE
+        match, score = Q(text__trigram_similar=text), TrigramSimilarity("text", text)
+    qs = (
+        claims_live(Claim.objects.exclude(pk=exclude_id))
+        .filter(match)
+        .annotate(similarity=score)
+        .order_by("-similarity", "-id")[:limit]
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [setting, str(cutoff)])
+        found = list(qs)
+    return [(claim, round(claim.similarity * 100, 1)) for claim in found]
+
+
 def claim_search(*, q: str, limit: int = 10) -> list[Claim]:
     """Claims for the reader's search-as-you-type: substring matches first,
     then fuzzy ones."""
@@ -185,8 +365,70 @@ def claim_search(*, q: str, limit: int = 10) -> list[Claim]:
     if len(direct) >= limit:
         return direct
     seen = {c.pk for c in direct}
-    fuzzy = [c for c, _ in claim_similar(text=q, limit=limit, threshold=55) if c.pk not in seen]
+    similar = claim_similar(text=q, limit=limit, threshold=55, words=True)
+    fuzzy = [c for c, _ in similar if c.pk not in seen]
     return (direct + fuzzy)[:limit]
+
+
+@dataclass
+class MergePreview:
+    """What merging ``duplicate`` into ``into`` would make: both claims, a
+    sample of each one's evidence, and the combined counts."""
+
+    duplicate: Claim
+    into: Claim
+    duplicate_evidence: list[Evidence]
+    into_evidence: list[Evidence]
+    shared: int  # passages both quote: kept once, with ``into``'s stance
+    combined: dict[str, int]
+    tags: list[str]
+
+
+MERGE_PREVIEW_ITEMS = 30
+
+
+def claim_merge_preview(*, claim_id: int, into_id: int) -> MergePreview:
+    """Raises ``Claim.DoesNotExist`` when either claim is missing. Constant
+    number of queries, whatever the claims' sizes."""
+    claims = claim_any().in_bulk([claim_id, into_id])
+    if claim_id not in claims or into_id not in claims:
+        raise Claim.DoesNotExist
+    duplicate, into = claims[claim_id], claims[into_id]
+
+    def sample(claim: Claim) -> list[Evidence]:
+        return list(
+            Evidence.objects.filter(claim=claim)
+            .select_related("excerpt", "excerpt__source", "excerpt__source__outlet")
+            .defer("excerpt__source__raw", "excerpt__source__text")
+            .order_by("stance", "id")[:MERGE_PREVIEW_ITEMS]
+        )
+
+    shared_rows = list(
+        Evidence.objects.filter(
+            claim=duplicate,
+            excerpt__in=Evidence.objects.filter(claim=into).values("excerpt"),
+        )
+        .values("stance")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    shared_by_stance = {row["stance"]: row["n"] for row in shared_rows}
+    combined = {
+        stance: getattr(into, f"{stance}_count")
+        + getattr(duplicate, f"{stance}_count")
+        - shared_by_stance.get(stance, 0)
+        for stance in Stance.values
+    }
+    tags = sorted({t.name for t in into.tags.all()} | {t.name for t in duplicate.tags.all()})
+    return MergePreview(
+        duplicate=duplicate,
+        into=into,
+        duplicate_evidence=sample(duplicate),
+        into_evidence=sample(into),
+        shared=sum(shared_by_stance.values()),
+        combined=combined,
+        tags=tags,
+    )
 
 
 def claim_reviews(*, claim_id: int) -> list[Review]:
@@ -194,27 +436,32 @@ def claim_reviews(*, claim_id: int) -> list[Review]:
 
 
 USER_FIELDS = {"reviewed_by", "created_by"}
+# Bookkeeping that changes with every edit: not worth a line in the history.
+HISTORY_QUIET_FIELDS = ["updated_at", "version", "evidence_changed_at", "reviewed_at", "merged_at"]
 
 
 def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
     """Changes to the claim and its evidence, newest first, for the history
-    panel: who, when, what changed."""
+    panel: who, when, what changed, and why (merge, split, verdict...). The
+    history of claims merged into this one is part of it: it moved here."""
+    merged_in = Claim.objects.filter(merged_into=claim_id).values("pk")
     entries: list[dict] = []
     claim_records = list(
-        Claim.history.filter(id=claim_id)
+        Claim.history.filter(Q(id=claim_id) | Q(id__in=merged_in))
         .select_related("history_user")
-        .order_by("-history_date")[: limit + 1]
+        .order_by("-history_date", "-history_id")[: limit * 2]
     )
+    by_claim: dict[int, list] = {}
+    for record in claim_records:
+        by_claim.setdefault(record.id, []).append(record)
     deltas = []
-    for newer, older in zip(claim_records, [*claim_records[1:], None], strict=False):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(
-                older,
-                excluded_fields=["updated_at", "version", "evidence_changed_at", "reviewed_at"],
-            )
-            changes = list(delta.changes)
-        deltas.append((newer, changes))
+    for records in by_claim.values():
+        for newer, older in zip(records, [*records[1:], None], strict=False):
+            changes = []
+            if older is not None:
+                delta = newer.diff_against(older, excluded_fields=HISTORY_QUIET_FIELDS)
+                changes = list(delta.changes)
+            deltas.append((newer, changes))
     user_ids = {
         value
         for _, changes in deltas
@@ -238,7 +485,9 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
                 "when": newer.history_date,
                 "who": newer.history_user,
                 "kind": "claim",
+                "claim_id": newer.id,
                 "action": {"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
+                "reason": newer.history_change_reason or "",
                 "changes": [
                     f"{c.field.replace('_', ' ')}: {shown(c.field, c.old)} → {shown(c.field, c.new)}"
                     for c in changes
@@ -246,9 +495,9 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
             }
         )
     evidence_records = (
-        Evidence.history.filter(claim_id=claim_id)
+        Evidence.history.filter(Q(claim_id=claim_id) | Q(claim_id__in=merged_in))
         .select_related("history_user")
-        .order_by("-history_date")[:limit]
+        .order_by("-history_date", "-history_id")[:limit]
     )
     for record in evidence_records:
         entries.append(
@@ -256,7 +505,9 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
                 "when": record.history_date,
                 "who": record.history_user,
                 "kind": "evidence",
+                "claim_id": record.claim_id,
                 "action": {"+": "linked", "~": "changed", "-": "unlinked"}[record.history_type],
+                "reason": record.history_change_reason or "",
                 "changes": [
                     f"evidence {record.id}: {record.stance}"
                     + (f" ({record.attributed_to})" if record.attributed_to else "")
@@ -279,19 +530,3 @@ def claims_reviewed_for_user(
         .select_related("claim", "reviewer")
         .order_by("-created_at")[:limit]
     )
-
-
-def distinct_voices(evidence: Iterable[Evidence]) -> dict[str, dict[str, int]]:
-    """Per stance, how many distinct outlets and distinct speakers stand behind
-    it: how many independent voices, not how many quotes."""
-    result: dict[str, dict[str, int]] = {}
-    for stance in Stance.values:
-        items = [e for e in evidence if e.stance == stance]
-        outlets = {e.excerpt.source.outlet_id or f"s{e.excerpt.source_id}" for e in items}
-        speakers = {
-            (e.attributed_to or "").strip().lower()
-            for e in items
-            if (e.attributed_to or "").strip()
-        }
-        result[stance] = {"quotes": len(items), "outlets": len(outlets), "speakers": len(speakers)}
-    return result

@@ -57,8 +57,16 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
             "version",
             "evidence_changed_at",
+            "merged_into",
+            "merged_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "merged_into": {
+                "help_text": "Set when this claim was merged into another (that claim's id): "
+                "it has left every list, and its evidence is there."
+            }
+        }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, obj: Claim) -> list[str]:
@@ -93,6 +101,46 @@ class ClaimWriteSerializer(serializers.Serializer):
         min_value=1,
         max_value=2**31 - 1,
         help_text="The version you edited; a stale one gets 409 and changes nothing.",
+    )
+
+
+class ClaimMergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The claim that takes this one's evidence."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="This claim's version you saw; a stale one gets 409 and changes nothing.",
+    )
+    into_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The target's version you saw; a stale one gets 409 and changes nothing.",
+    )
+
+
+class ClaimSplitSerializer(serializers.Serializer):
+    evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=10_000,
+        help_text="Ids of this claim's evidence that move to the new claim.",
+    )
+    text = serializers.CharField(max_length=2000, help_text="The new claim's text.")
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        max_length=50,
+        help_text="The new claim's tags (default: this claim's).",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="This claim's version you saw; a stale one gets 409 and changes nothing.",
     )
 
 

@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Sequence
 
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.common.errors import ApplicationError
+from claims_tracker.common.paging import estimated_count, page_of
 from sources import selectors as source_selectors
 from sources.models import Source, SourceStatus
 
@@ -25,7 +25,7 @@ from ..forms import PassageLinkForm, form_messages
 from ..models import Claim, Evidence, Stance, Verdict
 from ..passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
 from ..timeline import TimelinePoint, timeline_svg
-from .base import analyst_required, claim_or_404, error_response
+from .base import analyst_required, claim_or_404, error_response, int_or_none
 
 PAGE_SIZE = 25
 _SLOT = re.compile(r"passage-\d{1,3}")  # the find-more row a link error goes to
@@ -42,7 +42,13 @@ def claim_list_page(request: HttpRequest) -> HttpResponse:
         contested=contested,
         tag=params.get("tag", ""),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    filtered = any(params.get(k) for k in ("q", "verdict", "contested", "tag"))
+    page = page_of(
+        qs,
+        number=params.get("page"),
+        size=PAGE_SIZE,
+        estimated_total=None if filtered else estimated_count(Claim),
+    )
     query = params.copy()
     query.pop("page", None)
     context = {
@@ -75,24 +81,54 @@ def _timeline(evidence: Sequence[Evidence]) -> SafeString:
 
 
 def evidence_context(claim: Claim) -> dict:
-    evidence = selectors.evidence_for_claim(claim_id=claim.pk)
-    voices = selectors.distinct_voices(evidence)
-    columns = [
-        {
-            "stance": value,
-            "label": label,
-            "items": [e for e in evidence if e.stance == value],
-            "voices": voices[value],
-        }
-        for value, label in Stance.choices
-    ]
+    """The claim page's evidence: each stance column's first page (the rest
+    comes with "more"), the voices behind each, and the timeline: a bounded
+    number of rows whatever the claim's size."""
+    voices = selectors.claim_voices(claim_id=claim.pk)
+    first_pages = selectors.evidence_columns(claim_id=claim.pk)
+    columns = []
+    for value, label in Stance.choices:
+        items, more = first_pages[value]
+        columns.append(
+            {
+                "stance": value,
+                "label": label,
+                "items": items,
+                "more": more,
+                "next_offset": len(items),
+                "count": voices[value]["quotes"],
+                "voices": voices[value],
+            }
+        )
+    total = sum(v["quotes"] for v in voices.values())
+    if any(more for _, more in first_pages.values()):
+        timeline = selectors.evidence_timeline(claim_id=claim.pk, total=total)
+    else:  # the columns hold every quote already
+        timeline = [e for items, _ in first_pages.values() for e in items]
     return {
         "claim": claim,
-        "evidence": evidence,
+        "evidence_count": total,
+        "timeline_count": len(timeline),
         "columns": columns,
-        "timeline": _timeline(evidence),
+        "timeline": _timeline(timeline),
         "stances": Stance.choices,
     }
+
+
+@require_GET
+def evidence_column_fragment(request: HttpRequest, pk: int, stance: str) -> HttpResponse:
+    """The next page of one stance column ("more", over htmx)."""
+    claim = claim_or_404(pk)
+    if stance not in Stance.values:
+        return error_response(["No such stance."], status=400)
+    offset = min(max(int_or_none(request.GET.get("offset")) or 0, 0), 10**6)
+    items, more = selectors.evidence_column(claim_id=claim.pk, stance=stance, offset=offset)
+    col = {"stance": stance, "items": items, "more": more, "next_offset": offset + len(items)}
+    return render(
+        request,
+        "claims/_column_items.html",
+        {"claim": claim, "col": col, "stances": Stance.choices},
+    )
 
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -118,7 +154,7 @@ def claim_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         history=selectors.claim_history(claim_id=claim.pk),
         reviews=selectors.claim_reviews(claim_id=claim.pk),
-        jsonld=_jsonld(request, claim, context["evidence"]),
+        jsonld=_jsonld(request, claim, context["columns"][0]["items"]),
         find_query=" ".join(significant_words(claim.text)),
     )
     return render(request, "claims/detail.html", context)
@@ -144,7 +180,7 @@ def find_more_fragment(request: HttpRequest, pk: int) -> HttpResponse:
         if len(sources) >= MAX_SOURCES:
             break
     taken: dict[int, set[tuple[int, int]]] = {}
-    for e in selectors.evidence_for_claim(claim_id=claim.pk):
+    for e in selectors.evidence_on_sources(claim_id=claim.pk, source_ids=list(sources)):
         taken.setdefault(e.excerpt.source_id, set()).add((e.excerpt.start, e.excerpt.end))
     passages: list[Passage] = []
     min_score = 1 if len(words) <= 2 else 2

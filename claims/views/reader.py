@@ -91,7 +91,14 @@ def link_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "exact": text[start:end],
         "start": start,
         "suggestions": suggestions,
-        "values": {"attributed_to": suggestions[0] if suggestions else "", "mode": "existing"},
+        "values": {
+            "attributed_to": suggestions[0] if suggestions else "",
+            "mode": "existing",
+            # Chosen with the reader's a/d/m keys.
+            "stance": request.GET.get("stance")
+            if request.GET.get("stance") in Stance.values
+            else "",
+        },
         "results": selectors.claim_search(q="", limit=SEARCH_RESULTS),
         "stances": Stance.choices,
     }
