@@ -73,7 +73,9 @@ def test_review_card_is_bounded_and_says_how_many_more(client, editor, big_claim
     side = card.xpath('.//*[@data-testid="side-asserts"]')[0]
     quotes = side.xpath(".//*[@data-evidence-id]")
     assert 0 < len(quotes) <= 12
-    assert str(COLUMN_PAGE + 3) in side.xpath('.//*[@data-testid="voices-asserts"]')[0].text_content()
+    assert (
+        str(COLUMN_PAGE + 3) in side.xpath('.//*[@data-testid="voices-asserts"]')[0].text_content()
+    )
     hidden = side.xpath('.//*[@data-testid="hidden-asserts"]')[0].text_content()
     assert f"{COLUMN_PAGE + 3 - 12} more" in hidden
 
@@ -85,7 +87,9 @@ def test_lists_do_not_count_the_whole_table(client, analyst, big_claim, url):
         response = client.get(url)
     assert response.status_code == 200
     whole_table_counts = [
-        q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "LIMIT" not in q["sql"].upper()
+        q["sql"]
+        for q in queries
+        if "COUNT(" in q["sql"].upper() and "LIMIT" not in q["sql"].upper()
     ]
     assert not whole_table_counts
 
