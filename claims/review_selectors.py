@@ -11,11 +11,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
-
 from .models import Claim, Evidence, Stance
-from .selectors import review_queue, voices_by_claim
+from .selectors import first_per_stance, review_queue, voices_by_claim
 
 # Quotes shown per side before the rest are folded away, and at most how many
 # a side carries at all (a claim with thousands of quotes stays one card).
@@ -59,24 +56,13 @@ class ReviewCard:
 def evidence_for_claims(
     *, claim_ids: Sequence[int], per_stance: int = QUOTES_PER_SIDE
 ) -> dict[int, list[Evidence]]:
-    """Evidence of several claims in one query, at most ``per_stance`` per
-    claim and stance, oldest publication first, grouped by claim id. The
-    sources' raw bytes and full text are not loaded."""
+    """Evidence of several claims, at most ``per_stance`` per claim and stance
+    (oldest linked first), grouped by claim id: a bounded summary, fetched
+    once for all claims whatever their sizes."""
     grouped: dict[int, list[Evidence]] = defaultdict(list)
     if not claim_ids:
         return grouped
-    order = [F("excerpt__source__published_at").asc(nulls_last=True), F("created_at"), F("id")]
-    rows = (
-        Evidence.objects.filter(claim_id__in=list(claim_ids))
-        .annotate(
-            place=Window(RowNumber(), partition_by=[F("claim_id"), F("stance")], order_by=order)
-        )
-        .filter(place__lte=per_stance)
-        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet")
-        .defer("excerpt__source__raw", "excerpt__source__text", "excerpt__source__overrides")
-        .order_by("claim_id", *order)
-    )
-    for item in rows:
+    for item in first_per_stance(claim_ids=claim_ids, per_stance=per_stance):
         grouped[item.claim_id].append(item)
     return grouped
 

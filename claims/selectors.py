@@ -190,30 +190,40 @@ def _claim_evidence(claim_id: int) -> QuerySet[Evidence]:
 def evidence_column(
     *, claim_id: int, stance: str, offset: int = 0, limit: int = COLUMN_PAGE
 ) -> tuple[list[Evidence], bool]:
-    """One stance column of the claim page, oldest publication first, a page
-    at a time: the page's rows, and whether more follow."""
+    """One stance column of the claim page (oldest linked first), a page at a
+    time: the page's rows, and whether more follow."""
     rows = list(
-        _claim_evidence(claim_id)
-        .filter(stance=stance)
-        .order_by(F("excerpt__source__published_at").asc(nulls_last=True), "created_at", "id")[
-            offset : offset + limit + 1
-        ]
+        _claim_evidence(claim_id).filter(stance=stance).order_by("id")[offset : offset + limit + 1]
     )
     return rows[:limit], len(rows) > limit
 
 
-def evidence_columns(*, claim_id: int) -> dict[str, tuple[list[Evidence], bool]]:
-    """The first page of every stance column at once (one query): per stance,
-    its rows and whether more follow."""
-    order = [F("excerpt__source__published_at").asc(nulls_last=True), F("created_at"), F("id")]
-    rows = (
-        _claim_evidence(claim_id)
-        .annotate(place=Window(RowNumber(), partition_by=[F("stance")], order_by=order))
-        .filter(place__lte=COLUMN_PAGE + 1)
-        .order_by("stance", *order)
+def first_per_stance(*, claim_ids: Sequence[int], per_stance: int) -> QuerySet[Evidence]:
+    """The first ``per_stance`` evidence rows (oldest linked first) of each
+    claim and stance, with what a quote shows joined in. The ranking runs over
+    the (claim, stance, id) index alone; only the chosen rows are joined, so a
+    claim with thousands of quotes costs what a small one does."""
+    chosen = (
+        Evidence.objects.filter(claim_id__in=list(claim_ids))
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("claim_id"), F("stance")], order_by="id")
+        )
+        .filter(place__lte=per_stance)
+        .values_list("id", flat=True)
     )
+    return (
+        Evidence.objects.filter(pk__in=list(chosen))
+        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet", "created_by")
+        .defer("excerpt__source__raw", "excerpt__source__text", "excerpt__source__overrides")
+        .order_by("claim_id", "stance", "id")
+    )
+
+
+def evidence_columns(*, claim_id: int) -> dict[str, tuple[list[Evidence], bool]]:
+    """The first page of every stance column: per stance, its rows (oldest
+    linked first) and whether more follow."""
     columns: dict[str, list[Evidence]] = {stance: [] for stance in Stance.values}
-    for item in rows:
+    for item in first_per_stance(claim_ids=[claim_id], per_stance=COLUMN_PAGE + 1):
         columns[item.stance].append(item)
     return {
         stance: (items[:COLUMN_PAGE], len(items) > COLUMN_PAGE) for stance, items in columns.items()

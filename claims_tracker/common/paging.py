@@ -71,18 +71,21 @@ def _bounded_count(model: type[Model]) -> int:
     return model._default_manager.all()[:BOUNDED_COUNT].count()
 
 
-def estimated_count(model: type[Model]) -> int:
-    """About how many rows the model's table has: PostgreSQL's statistics
-    (kept by autovacuum/ANALYZE); elsewhere, or for a table never analysed
-    yet, a count that stops at ``BOUNDED_COUNT``."""
-    if connection.vendor != "postgresql":
-        return _bounded_count(model)
+def table_estimate(model: type[Model]) -> int:
+    """PostgreSQL's estimate of the model's row count (kept by autovacuum and
+    ANALYZE); -1 for a table never analysed yet."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
             [model._meta.db_table],
         )
         row = cursor.fetchone()
-    estimate = int(row[0]) if row else -1
-    # -1: never analysed (a new table).
+    return int(row[0]) if row else -1
+
+
+def estimated_count(model: type[Model]) -> int:
+    """About how many rows the model's table has: PostgreSQL's statistics;
+    elsewhere, or for a table never analysed yet, a count that stops at
+    ``BOUNDED_COUNT``."""
+    estimate = table_estimate(model) if connection.vendor == "postgresql" else -1
     return _bounded_count(model) if estimate < 0 else estimate

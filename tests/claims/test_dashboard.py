@@ -163,5 +163,6 @@ def test_dashboard_queries_stay_flat(client, editor, django_assert_max_num_queri
         claim = contested_claim(f"Flat claim {i}", user=editor)
         review(claim, editor)
     client.force_login(editor)
-    with django_assert_max_num_queries(12):
+    # +2: table size estimates (no COUNT over a million rows), then a bounded count
+    with django_assert_max_num_queries(14):
         assert client.get("/").status_code == 200
