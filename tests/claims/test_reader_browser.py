@@ -6,6 +6,7 @@ import pytest
 
 from claims.models import Claim
 from sources.services import source_ingest
+from tests.support.browser import SELECT_JS
 
 # Hard lines (one sentence group each) as an ingested plain-text page has them.
 ARTICLE = "\n".join(
@@ -26,25 +27,6 @@ ARTICLE = "\n".join(
         "",
     ]
 )
-
-# Select [start, end) of the article's text with a DOM Range over its text
-# nodes, as a mouse drag would, then release the mouse.
-SELECT_JS = """([start, end]) => {
-  const root = document.getElementById("article");
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  let seen = 0, node;
-  while ((node = walker.nextNode())) {
-    const len = node.data.length;
-    if (start >= seen && start <= seen + len) range.setStart(node, start - seen);
-    if (end >= seen && end <= seen + len) { range.setEnd(node, end - seen); break; }
-    seen += len;
-  }
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-  root.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-}"""
 
 
 @pytest.mark.browser

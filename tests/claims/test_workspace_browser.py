@@ -12,6 +12,7 @@ import pytest
 from claims.models import Claim, Evidence
 from claims.services import claim_create, claim_update, evidence_link
 from sources.services import source_ingest
+from tests.support.browser import SELECT_JS
 
 pytestmark = [pytest.mark.browser]
 
@@ -232,25 +233,7 @@ def test_reader_keys_move_between_highlights_and_link_with_a_stance(
     # chooses "disputes" and moves on to the claim search.
     exact = "fares will not rise this year"
     start = source.text.index(exact)
-    page.evaluate(
-        """([start, end]) => {
-          const root = document.getElementById("article");
-          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-          const range = document.createRange();
-          let seen = 0, node;
-          while ((node = walker.nextNode())) {
-            const len = node.data.length;
-            if (start >= seen && start <= seen + len) range.setStart(node, start - seen);
-            if (end >= seen && end <= seen + len) { range.setEnd(node, end - seen); break; }
-            seen += len;
-          }
-          const selection = window.getSelection();
-          selection.removeAllRanges();
-          selection.addRange(range);
-          root.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-        }""",
-        [start, start + len(exact)],
-    )
+    page.evaluate(SELECT_JS, [start, start + len(exact)])
     panel = page.locator("#link-panel")
     panel.locator("[data-testid=picked-quote]").wait_for()
     page.keyboard.press("d")
