@@ -354,7 +354,7 @@ def _similar_trigram(
         setting, cutoff = "pg_trgm.similarity_threshold", TRIGRAM_DUPLICATE
         match, score = Q(text__trigram_similar=text), TrigramSimilarity("text", text)
     qs = (
-        claims_live(Claim.objects.exclude(pk=exclude_id))
+        claims_live(Claim.objects.exclude(pk=exclude_id) if exclude_id else Claim.objects.all())
         .filter(match)
         .annotate(similarity=score)
         .order_by("-similarity", "-id")[:limit]
