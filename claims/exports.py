@@ -23,6 +23,7 @@ EXPORT_COLUMNS = {
     "outlet_domain": "excerpt__source__outlet__domain",
     "published_at": "excerpt__source__published_at",
     "stance": "stance",
+    "selected": "excerpt__selected",
     "exact": "excerpt__exact",
     "prefix": "excerpt__prefix",
     "suffix": "excerpt__suffix",

@@ -27,6 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, RowNumber, Trim
 from rapidfuzz import fuzz, process
 
+from sources.models import ANCHOR_STATES_TO_CHECK
+
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
 
 
@@ -50,6 +52,7 @@ def _with_counts(qs: QuerySet[Claim]) -> QuerySet[Claim]:
         disputes_count=_evidence_count(stance=Stance.DISPUTES),
         mentions_count=_evidence_count(stance=Stance.MENTIONS),
         evidence_total=_evidence_count(),
+        quotes_to_check=_evidence_count(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK),
     ).annotate(
         is_contested=ExpressionWrapper(
             Q(asserts_count__gt=0) & Q(disputes_count__gt=0), output_field=BooleanField()
@@ -108,6 +111,12 @@ def _claims() -> QuerySet[Claim]:
     )
 
 
+def evidence_to_check(qs: QuerySet[Evidence], to_check: bool = True) -> QuerySet[Evidence]:
+    """Pairs whose quote waits for a person (``changed`` or ``orphaned``)."""
+    condition = Q(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK)
+    return qs.filter(condition) if to_check else qs.exclude(condition)
+
+
 def claim_list(
     *,
     q: str = "",
@@ -139,17 +148,23 @@ def claim_detail(*, claim_id: int) -> Claim:
     return claim_any().get(pk=claim_id)
 
 
+def review_queue_condition() -> Q:
+    """Contested claims never reviewed; and every reviewed claim whose
+    evidence revision moved on since its verdict (evidence linked, unlinked,
+    re-stanced, or a quote changed or orphaned by a re-parse)."""
+    unreviewed = Q(verdict=Verdict.UNREVIEWED) | Q(reviewed_at__isnull=True)
+    evidence_moved = Q(reviewed_revision__isnull=False) & Q(
+        evidence_revision__gt=F("reviewed_revision")
+    )
+    return (contested_condition() & unreviewed) | evidence_moved
+
+
 def review_queue() -> QuerySet[Claim]:
-    """Contested claims never reviewed, or that gained evidence since their
-    last verdict; most evidence first."""
+    """The claims waiting for a verdict (``review_queue_condition``), most
+    evidence first."""
     return (
         claim_list()
-        .filter(contested_condition())
-        .filter(
-            Q(verdict=Verdict.UNREVIEWED)
-            | Q(reviewed_at__isnull=True)
-            | Q(evidence_changed_at__gt=F("reviewed_at"))
-        )
+        .filter(review_queue_condition())
         .order_by("-evidence_total", "-updated_at", "-id")
     )
 
@@ -472,6 +487,23 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
                 delta = newer.diff_against(older, excluded_fields=HISTORY_QUIET_FIELDS)
                 changes = list(delta.changes)
             deltas.append((newer, changes))
+
+    for newer, older in zip(claim_records, [*claim_records[1:], None], strict=False):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(
+                older,
+                excluded_fields=[
+                    "updated_at",
+                    "version",
+                    "evidence_changed_at",
+                    "reviewed_at",
+                    "evidence_revision",
+                    "reviewed_revision",
+                ],
+            )
+            changes = list(delta.changes)
+        deltas.append((newer, changes))
     user_ids = {
         value
         for _, changes in deltas

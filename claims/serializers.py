@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims_tracker.common.api import MAX_ID
-from sources.models import AnchorStateChoices
+from sources.models import ANCHOR_STATES_TO_CHECK, AnchorStateChoices
 from sources.serializers import OutletSerializer
 
 from .models import Claim, Evidence, Stance, Verdict
@@ -59,6 +59,9 @@ class ClaimSerializer(serializers.ModelSerializer):
             "evidence_changed_at",
             "merged_into",
             "merged_at",
+            "evidence_revision",
+            "reviewed_revision",
+            "quotes_to_check",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -67,6 +70,16 @@ class ClaimSerializer(serializers.ModelSerializer):
                 "it has left every list, and its evidence is there."
             }
         }
+
+    quotes_to_check = serializers.SerializerMethodField(
+        help_text="Evidence whose quote is `changed` or `orphaned`: waiting for a person."
+    )
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_quotes_to_check(self, obj: Claim) -> int:
+        if hasattr(obj, "quotes_to_check"):
+            return obj.quotes_to_check
+        return obj.evidence.filter(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK).count()
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, obj: Claim) -> list[str]:
@@ -177,6 +190,13 @@ class ReviewRequestSerializer(serializers.Serializer):
         max_value=2**31 - 1,
         help_text="The claim's version you reviewed; a stale one gets 409 and changes nothing.",
     )
+    evidence_revision = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The claim's `evidence_revision` you reviewed: if evidence was linked, "
+        "unlinked, re-stanced, changed or orphaned since, 409 and nothing changes.",
+    )
 
 
 class ClaimBriefSerializer(serializers.ModelSerializer):
@@ -195,6 +215,9 @@ class EvidenceSourceSerializer(serializers.Serializer):
 
 
 class QuoteSerializer(serializers.Serializer):
+    selected = serializers.CharField(
+        help_text="The words as the analyst selected them; no re-parse changes them."
+    )
     exact = serializers.CharField()
     prefix = serializers.CharField(allow_blank=True)
     suffix = serializers.CharField(allow_blank=True)
@@ -236,6 +259,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         "excerpt__start",
         "excerpt__end",
         "excerpt__anchor_state",
+        "excerpt__selected",
         "excerpt__source__url",
         "excerpt__source__title",
         "excerpt__source__published_at",
@@ -284,6 +308,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             },
             "stance": obj.stance,
             "quote": {
+                "selected": excerpt.selected,
                 "exact": excerpt.exact,
                 "prefix": excerpt.prefix,
                 "suffix": excerpt.suffix,
@@ -326,6 +351,7 @@ EVIDENCE_ROW = (
     "created_at",
     "updated_at",
     "excerpt_id",
+    "excerpt__selected",
 )
 
 
@@ -358,6 +384,7 @@ def evidence_from_row(row: tuple, tz: dt.tzinfo | None = None) -> dict:
         created_at,
         updated_at,
         excerpt_id,
+        selected,
     ) = row
     return {
         "id": pk,
@@ -374,7 +401,14 @@ def evidence_from_row(row: tuple, tz: dt.tzinfo | None = None) -> dict:
             "published_at": _datetime(published_at, tz),
         },
         "stance": stance,
-        "quote": {"exact": exact, "prefix": prefix, "suffix": suffix, "start": start, "end": end},
+        "quote": {
+            "selected": selected,
+            "exact": exact,
+            "prefix": prefix,
+            "suffix": suffix,
+            "start": start,
+            "end": end,
+        },
         "anchor_state": anchor_state,
         "attributed_to": attributed_to,
         "note": note,
@@ -404,6 +438,11 @@ class EvidenceCreateSerializer(serializers.Serializer):
 
 
 class EvidenceUpdateSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(
+        required=False,
+        help_text="`true` accepts the new words of a `changed` quote: it becomes `relocated` "
+        "(recorded in history). 409 when the quote is not `changed`.",
+    )
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
     attributed_to = serializers.CharField(required=False, allow_blank=True, max_length=200)
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000)

@@ -163,7 +163,9 @@ def test_merge_puts_a_reviewed_target_back_in_the_queue(pair, editor, analyst):
 def test_merge_refuses_a_stale_version_and_changes_nothing(pair, analyst):
     original, duplicate = pair["original"], pair["duplicate"]
     seen = duplicate.version
-    claim_update(claim_id=duplicate.pk, text="Ferry fares rise in spring", user=analyst)
+    claim_update(
+        claim_id=duplicate.pk, text="Ferry fares rise in spring", version=seen, user=analyst
+    )
 
     with pytest.raises(ApplicationError) as caught:
         claim_merge(claim_id=duplicate.pk, into_id=original.pk, version=seen, user=analyst)
@@ -210,7 +212,9 @@ def test_a_merged_claim_takes_no_edits_or_evidence(pair, analyst, source):
     claim_merge(claim_id=duplicate.pk, into_id=pair["original"].pk, user=analyst)
 
     with pytest.raises(ApplicationError, match="merged into"):
-        claim_update(claim_id=duplicate.pk, text="Something else", user=analyst)
+        claim_update(
+            claim_id=duplicate.pk, text="Something else", version=duplicate.version, user=analyst
+        )
     with pytest.raises(ApplicationError, match="merged into"):
         evidence_link(
             claim_id=duplicate.pk,

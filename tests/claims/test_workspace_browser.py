@@ -80,6 +80,7 @@ def test_edit_conflict_offers_both_edits_combined(transactional_db, page, login,
         claim_id=claim.pk,
         text="The ferry operator will raise fares by twelve percent in spring",
         tags=["ferries", "islands"],
+        version=claim.version,
         user=editor,
     )
 

@@ -28,7 +28,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0001_initial'),
+        ('claims', '0002_evidence_revision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
