@@ -117,6 +117,23 @@ def evidence_to_check(qs: QuerySet[Evidence], to_check: bool = True) -> QuerySet
     return qs.filter(condition) if to_check else qs.exclude(condition)
 
 
+def quotes_to_check(*, state: str = "") -> QuerySet[Evidence]:
+    """The "Quotes to check" list: pairs whose quote is ``changed`` or
+    ``orphaned`` (or only ``state``), latest re-anchoring first, with what
+    the page shows joined in (the sources' raw bytes and text left out)."""
+    states = [state] if state in ANCHOR_STATES_TO_CHECK else list(ANCHOR_STATES_TO_CHECK)
+    return (
+        Evidence.objects.filter(excerpt__anchor_state__in=states)
+        .select_related("claim", "excerpt", "excerpt__source", "excerpt__source__outlet")
+        .defer("excerpt__source__raw", "excerpt__source__text", "excerpt__source__overrides")
+        .order_by("-excerpt__updated_at", "-id")
+    )
+
+
+def quotes_to_check_count() -> int:
+    return Evidence.objects.filter(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK).count()
+
+
 def claim_list(
     *,
     q: str = "",

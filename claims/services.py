@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from claims_tracker.common.errors import ApplicationError
@@ -42,10 +42,10 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return [existing[n] for n in clean]
 
 
-def _conflict(claim: Claim, seen: int) -> ApplicationError:
+def _conflict(claim: Claim, message: str) -> ApplicationError:
+    """A 409 carrying the claim's state as it is now."""
     return ApplicationError(
-        f"Someone else changed this claim (you saw version {seen}, it is now version "
-        f"{claim.version}). Reload it, check the changes, and try again.",
+        message,
         code="conflict",
         status=409,
         extra={
@@ -56,18 +56,20 @@ def _conflict(claim: Claim, seen: int) -> ApplicationError:
     )
 
 
-def _evidence_conflict(claim: Claim, seen: int) -> ApplicationError:
-    return ApplicationError(
+def _stale_version(claim: Claim, seen: int) -> ApplicationError:
+    return _conflict(
+        claim,
+        f"Someone else changed this claim (you saw version {seen}, it is now version "
+        f"{claim.version}). Reload it, check the changes, and try again.",
+    )
+
+
+def _stale_evidence(claim: Claim, seen: int) -> ApplicationError:
+    return _conflict(
+        claim,
         f"The claim's evidence changed while you reviewed it (you saw evidence revision "
         f"{seen}, it is now {claim.evidence_revision}). Reload it, check the evidence, "
         "and try again.",
-        code="conflict",
-        status=409,
-        extra={
-            "current_version": claim.version,
-            "verdict": claim.verdict,
-            "evidence_revision": claim.evidence_revision,
-        },
     )
 
 
@@ -92,7 +94,7 @@ def claim_update(
     claim = _lock_claim(claim_id)
     _check_live(claim)
     if version != claim.version:
-        raise _conflict(claim, version)
+        raise _stale_version(claim, version)
     if text is not None:
         claim.text = _clean_text(text)
     if tags is not None:
@@ -151,9 +153,9 @@ def claim_review(
     claim = _lock_claim(claim_id)
     _check_live(claim)
     if version != claim.version:
-        raise _conflict(claim, version)
+        raise _stale_version(claim, version)
     if evidence_revision is not None and evidence_revision != claim.evidence_revision:
-        raise _evidence_conflict(claim, evidence_revision)
+        raise _stale_evidence(claim, evidence_revision)
     now = timezone.now()
     claim.reviewed_revision = claim.evidence_revision
     claim.verdict = verdict
@@ -173,7 +175,7 @@ def claim_review(
     return claim
 
 
-def _touch_claims(claims: object, *, revision: bool = True) -> None:
+def _touch_claims(claims: int | QuerySet, *, revision: bool = True) -> None:
     """Evidence changed: the claims' counts or quotes changed (sync clients
     see it) and, with ``revision``, their evidence revision moves on, which
     puts a reviewed claim back in the review queue. ``claims`` is an id or a

@@ -24,27 +24,46 @@ SEARCH_RESULTS = 8
 
 
 def is_anchored(evidence: Evidence, text: str) -> bool:
+    """The quote points at its span of the text (``changed`` ones too)."""
     excerpt = evidence.excerpt
     return excerpt.anchor_state != "orphaned" and text[excerpt.start : excerpt.end] == excerpt.exact
 
 
+def needs_check(evidence: Evidence, text: str) -> bool:
+    """The quote does not show the analyst's words: changed, or not found."""
+    return evidence.excerpt.anchor_state == "changed" or not is_anchored(evidence, text)
+
+
 def _tip(evidence: Evidence) -> str:
     speaker = f" — {evidence.attributed_to}" if evidence.attributed_to else ""
-    return f"{evidence.get_stance_display()}: {evidence.claim.text}{speaker}"
+    tip = f"{evidence.get_stance_display()}: {evidence.claim.text}{speaker}"
+    if evidence.excerpt.anchor_state == "changed":
+        tip += f" · CHANGED after a re-parse; selected: “{evidence.excerpt.selected}”"
+    return tip
 
 
 def reader_context(request: HttpRequest, source: Source) -> dict:
     evidence = selectors.evidence_for_source(source_id=source.pk)
     text = source.text
     anchored = [e for e in evidence if is_anchored(e, text)]
+    changed = [e for e in anchored if e.excerpt.anchor_state == "changed"]
     orphaned = [e for e in evidence if not is_anchored(e, text)]
     highlights = [
-        Highlight(e.excerpt.start, e.excerpt.end, e.pk, e.stance, _tip(e)) for e in anchored
+        Highlight(
+            e.excerpt.start,
+            e.excerpt.end,
+            e.pk,
+            e.stance,
+            _tip(e),
+            "changed" if e.excerpt.anchor_state == "changed" else "",
+        )
+        for e in anchored
     ]
     return {
         "source": source,
         "article_html": highlighted_text(text, highlights, cue_sentences(text)),
         "anchored": anchored,
+        "changed": changed,
         "orphaned": orphaned,
         "can_link": is_analyst(request.user) and source.status == SourceStatus.PARSED,
     }
@@ -171,14 +190,14 @@ def link_passage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _unlink_replaced(evidence_id: int | None, *, source: Source, user) -> None:
-    """ "Select again": the new link takes over from an orphaned one."""
+    """ "Select again": the new link takes over from a changed or orphaned one."""
     if not evidence_id:
         return
     old = next(
         (e for e in selectors.evidence_for_source(source_id=source.pk) if e.pk == evidence_id),
         None,
     )
-    if old is not None and not is_anchored(old, source.text):
+    if old is not None and needs_check(old, source.text):
         services.evidence_unlink(evidence_id=old.pk, user=user)
 
 

@@ -84,18 +84,6 @@ def _article(response):
     return _tree(response).get_element_by_id("article")
 
 
-@pytest.fixture
-def analyst_web(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
-def viewer_web(client, viewer):
-    client.force_login(viewer)
-    return client
-
-
 # --- highlighting (pure) ------------------------------------------------------------
 
 
