@@ -39,6 +39,11 @@
     }
     if (event.target.matches("[data-bulk-all], [data-bulk-pick]")) refresh();
   });
+  // No inline handlers (the Content-Security-Policy forbids them).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-bulk] [data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
   document.addEventListener("htmx:afterSwap", refresh);
   document.addEventListener("DOMContentLoaded", refresh);
 })();
