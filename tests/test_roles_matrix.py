@@ -101,6 +101,22 @@ API = [
         {"verdict": "supported", "rationale": "The council minutes.", "version": "{version}"},
     ),
     Case("claims-claimreview", "get", "/api/claims/{reviewed}/claimreview/", "viewer"),
+    Case(
+        "claims-merge",
+        "post",
+        "/api/claims/{claim}/merge/",
+        "analyst",
+        (200,),
+        {"into": "{reviewed}"},
+    ),
+    Case(
+        "claims-split",
+        "post",
+        "/api/claims/{claim}/split/",
+        "analyst",
+        (201,),
+        {"evidence": ["{evidence}"], "text": "Residents want the library open {n}"},
+    ),
     Case("evidence-list", "get", "/api/evidence/", "viewer"),
     Case(
         "evidence-create",
@@ -212,6 +228,15 @@ PAGES = [
     Case("evidence-edit", "post", "/ui/evidence/{evidence}/edit/", "analyst", None),
     Case("evidence-unlink", "post", "/ui/evidence/{evidence}/unlink/", "analyst", None),
     Case("quotes", "get", "/quotes/", "viewer"),
+    Case("claim-new-form", "get", "/claims/new/", "analyst"),
+    Case("claim-new", "post", "/claims/new/", "analyst", (302,), {"text": "Opening hours cut {n}"}),
+    Case("claim-new-similar", "get", "/ui/claims/new/similar/?text=library+sundays", "viewer"),
+    Case("claim-edit", "get", "/claims/{claim}/edit/", "analyst"),
+    Case("claim-merge", "get", "/claims/{claim}/merge/", "analyst"),
+    Case("claim-split", "post", "/claims/{claim}/split/", "analyst", None),
+    Case("claim-bulk", "post", "/claims/bulk/", "analyst", None),
+    Case("claim-export", "get", "/claims/export/?ids={claim}", "viewer"),
+    Case("claim-column", "get", "/ui/claims/{claim}/column/{stance}/", "viewer"),
     Case("quote-confirm", "post", "/ui/quotes/{evidence}/confirm/", "analyst", None),
     Case("quote-unlink", "post", "/ui/quotes/{evidence}/unlink/", "analyst", None),
 ]
@@ -272,12 +297,15 @@ def world(db) -> dict[str, Any]:
         "job": job.pk,
         "batch": batch.pk,
         "token": token.pk,
+        "stance": "asserts",
     }
 
 
 def _fill(value: Any, world: dict[str, Any]) -> Any:
     if isinstance(value, dict):
         return {k: _fill(v, world) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, world) for v in value]
     if isinstance(value, str) and "{" in value:
         filled = value.format(n=next(_serial), **world)
         return int(filled) if filled.isdigit() and value.startswith("{") else filled
