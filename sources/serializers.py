@@ -40,6 +40,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "updated_at",
             "evidence_count",
             "site_name",
+            "metadata_provenance",
             "original_filename",
             "excerpt_orphaned_count",
         ]

@@ -158,6 +158,17 @@ def test_reader_shows_the_source_metadata(analyst_web):
     assert tree.xpath("//h1")[0].text_content() == source.title
 
 
+def test_reader_says_where_each_metadata_field_came_from(analyst_web):
+    source = _source(url="https://harbourdaily.example/quay")
+    tree = _tree(analyst_web.get(reverse("claims:reader", args=[source.pk])))
+    published = tree.xpath("//*[@data-testid='provenance-published_at']")[0]
+    assert published.get("data-source") == source.metadata_provenance["published_at"]["source"]
+    assert published.get("data-source") == "dateline"
+    assert "confidence" in published.text_content()
+    authors = tree.xpath("//*[@data-testid='provenance-authors']")[0]
+    assert authors.get("data-source") == "byline"
+
+
 def test_article_text_content_equals_the_source_text(analyst_web, analyst):
     source = _source()
     _link(_claim(), source, "the port authority said", user=analyst)
