@@ -17,7 +17,7 @@ from sources.text.extraction import RuleSpec, decode_bytes, extract, validate_ru
 from .errors import application_errors
 from .models import ExtractionRule, Outlet, ReparseJob, Source
 from .reparse import reparse_job_create
-from .selectors import fingerprint_for, rule_specs, rules_effective
+from .selectors import fingerprint_for, outlet_by_domain, rule_specs, rules_effective
 from .services import outlet_get_or_create
 
 EDITABLE_FIELDS = (
@@ -180,8 +180,7 @@ def rule_preview(
     outlet = data.get("outlet")
     outlet_obj = None
     if outlet:
-        domain = str(outlet).strip().lower().removeprefix("www.")
-        outlet_obj = Outlet.objects.filter(domain=domain).first()
+        outlet_obj = outlet_by_domain(domain=str(outlet))
         if outlet_obj is None:
             return []
     candidate = ExtractionRule(

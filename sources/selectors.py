@@ -10,12 +10,27 @@ from django.db import connection
 from django.db.models import BooleanField, Count, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from sources.text.canonical import domain_of
+from sources.text.errors import UrlError
 from sources.text.extraction import RuleSpec, rules_fingerprint
 
 from .models import Excerpt, ExtractionRule, Outlet, ReparseJob, Source
 
 # Columns a list never needs: the raw input can be megabytes.
 HEAVY_SOURCE_FIELDS = ("raw",)
+
+
+def outlet_domain_key(text: str) -> str:
+    """The domain an outlet is stored under, from a domain or a URL as a person
+    typed it ("www.Example.com", "https://example.com/x" -> "example.com")."""
+    try:
+        return domain_of(text)
+    except UrlError:
+        return text.strip().lower()
+
+
+def outlet_by_domain(*, domain: str) -> Outlet | None:
+    return Outlet.objects.filter(domain=outlet_domain_key(domain)).first()
 
 
 def source_search(qs: QuerySet[Source], q: str) -> QuerySet[Source]:
@@ -61,7 +76,7 @@ def source_list(
         .annotate(evidence_count=Count("excerpts__evidence", distinct=True))
     )
     if outlet:
-        qs = qs.filter(outlet__domain=outlet.lower().removeprefix("www."))
+        qs = qs.filter(outlet__domain=outlet_domain_key(outlet))
     if published_after:
         qs = qs.filter(published_at__gte=published_after)
     if published_before:
@@ -127,7 +142,7 @@ def fingerprint_for(specs: Sequence[RuleSpec]) -> str:
 def rule_list(*, outlet: str = "") -> QuerySet[ExtractionRule]:
     qs = ExtractionRule.objects.select_related("outlet")
     if outlet:
-        qs = qs.filter(outlet__domain=outlet)
+        qs = qs.filter(outlet__domain=outlet_domain_key(outlet))
     return qs.order_by("position", "id")
 
 

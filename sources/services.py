@@ -14,13 +14,19 @@ from django.db import IntegrityError, transaction
 
 from claims_tracker.common.errors import ApplicationError
 from sources.text.anchoring import locate_quote
-from sources.text.canonical import canonicalize_url, domain_of
+from sources.text.canonical import canonicalize_url, domain_of, without_credentials
 from sources.text.errors import TextError
 from sources.text.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
 
 from .errors import application_errors
 from .models import ContentType, Excerpt, Outlet, Source, SourceStatus
-from .selectors import fingerprint_for, rule_specs, rules_effective, source_find_duplicate
+from .selectors import (
+    fingerprint_for,
+    outlet_domain_key,
+    rule_specs,
+    rules_effective,
+    source_find_duplicate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -34,16 +40,10 @@ class IngestResult:
     created: bool
 
 
-def _normalise_domain(domain: str) -> str:
-    domain = domain.strip().lower()
-    if "://" in domain:
-        domain = domain_of(domain)
-    return domain.removeprefix("www.").rstrip(".")
-
-
-@application_errors()
 def outlet_get_or_create(*, domain: str, name: str = "") -> Outlet:
-    domain = _normalise_domain(domain)
+    """The outlet of a domain or URL as a person typed it ("www.Example.com",
+    "https://example.com/x"), created if new."""
+    domain = outlet_domain_key(domain)
     if not domain or "." not in domain or " " in domain:
         raise ApplicationError(f"“{domain}” is not a domain name (expected e.g. example.com).")
     outlet, _ = Outlet.objects.get_or_create(domain=domain, defaults={"name": name or domain})
@@ -159,7 +159,7 @@ def source_ingest(
         with transaction.atomic():
             source = Source.objects.create(
                 url=canonical,
-                fetched_url=fetched_url or (url or ""),
+                fetched_url=without_credentials(fetched_url or url or ""),
                 outlet=outlet,
                 raw=raw_bytes,
                 raw_charset=charset or "",
