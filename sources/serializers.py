@@ -43,6 +43,7 @@ class SourceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+
 class SourceIngestResponseSerializer(SourceSerializer):
     duplicate = serializers.BooleanField()
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from sources.text import canonical
+from sources.text import canonical, stopwords
 from sources.text.errors import UrlError
 from sources.text.extraction import dates
 from sources.text.extraction.normalize import normalize_line
@@ -343,86 +343,6 @@ def clean_authors(
 
 # --- language ---------------------------------------------------------------
 
-_STOPWORDS = {
-    "en": "the of and to in is that for it was on with as are by this be at from have he "
-    "said has not but they his an which were their its had been who will would",
-    "de": "der die und das ist nicht ein eine zu den von mit sich des auf für im dem "
-    "auch es an werden wurde",
-    "fr": "le la les et des est un une du que dans pour pas qui sur au avec il sont ce par",
-    "es": "el la los las y de que en un una es por con para del se no al lo su como",
-    "it": "il la che di e un una per non sono del della con le gli si è da al",
-    "nl": "de het een en van is dat niet op te zijn voor met die er als ook aan",
-    "pt": "o a os as e de que em um uma do da para com não no na se por",
-}
-STOPWORD_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
-ENGLISH_STOPWORDS = STOPWORD_SETS["en"] | frozenset(
-    [
-        "a",
-        "i",
-        "you",
-        "we",
-        "she",
-        "her",
-        "him",
-        "them",
-        "our",
-        "your",
-        "my",
-        "me",
-        "us",
-        "or",
-        "if",
-        "so",
-        "than",
-        "then",
-        "there",
-        "these",
-        "those",
-        "what",
-        "when",
-        "where",
-        "how",
-        "all",
-        "any",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "do",
-        "does",
-        "did",
-        "into",
-        "about",
-        "after",
-        "before",
-        "over",
-        "under",
-        "up",
-        "down",
-        "out",
-        "more",
-        "most",
-        "other",
-        "some",
-        "such",
-        "no",
-        "only",
-        "own",
-        "same",
-        "very",
-        "just",
-        "also",
-        "being",
-        "because",
-        "while",
-        "between",
-        "through",
-        "during",
-        "against",
-    ]
-)
 _SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7af]")),
     ("ja", re.compile(r"[\u3040-\u30ff]")),
@@ -448,7 +368,8 @@ def guess_language(text: str) -> str | None:
     if len(words) < 5:
         return None
     scores = {
-        lang: sum(w in stop for w in words) / len(words) for lang, stop in STOPWORD_SETS.items()
+        lang: sum(w in stop for w in words) / len(words)
+        for lang, stop in stopwords.BY_LANGUAGE.items()
     }
     lang, score = max(scores.items(), key=lambda item: item[1])
     return lang if score >= 0.12 else None

@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 
 from sources.text.extraction import dates
 from sources.text.extraction.metadata import (
-    ENGLISH_STOPWORDS,
     ROLE_WORDS,
-    STOPWORD_SETS,
     clean_authors,
     guess_language,
     is_site_name,
@@ -28,6 +26,7 @@ from sources.text.extraction.metadata import (
     site_keys,
 )
 from sources.text.extraction.normalize import normalize_line, normalize_newlines
+from sources.text.stopwords import for_language as stopwords_for_language
 
 _WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 _BULLET = re.compile(r"^(?:[*•·▪◦‣-]|\d{1,2}[.)])\s+")
@@ -497,12 +496,6 @@ def _tail_start(units: list[Unit]) -> int:
     return len(units)
 
 
-def _stopwords_for(language: str | None) -> frozenset[str] | None:
-    if language == "en":
-        return ENGLISH_STOPWORDS
-    return STOPWORD_SETS.get(language or "")
-
-
 def clean_dump(text: str, *, url: str | None = None, site_name: str | None = None) -> DumpResult:
     """Clean a text-browser dump into title, byline, date and body paragraphs."""
     return analyse_dump(text, url=url, site_name=site_name)[1]
@@ -517,7 +510,7 @@ def analyse_dump(
         strip_edge_markers(unit)
     keys = site_keys(site_name, url)
     language = guess_language(" ".join(u.text for u in units))
-    stopwords = _stopwords_for(language)
+    stopwords = stopwords_for_language(language)
     latin = language not in (None, "ko", "ja", "zh", "he", "ar", "el", "th", "ru")
 
     captions = _strip_doubled(units)
