@@ -81,18 +81,25 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def page_number(self, request, *, allow_last: bool = True) -> int | None:
+        """The page asked for: a whole number from 1, or None for "last" when
+        ``allow_last``; anything else is a 400."""
         raw_page = request.query_params.get(self.page_query_param, "1")
-        if raw_page not in self.last_page_strings:
-            try:
-                number = int(raw_page)
-            except (TypeError, ValueError):
-                raise ApplicationError(
-                    f"page must be a whole number (1 or more), not “{raw_page[:40]}”.",
-                    code="invalid_page",
-                ) from None
-            if number < 1:
-                raise ApplicationError("page starts at 1.", code="invalid_page")
+        if allow_last and raw_page in self.last_page_strings:
+            return None
+        try:
+            number = int(raw_page)
+        except (TypeError, ValueError):
+            raise ApplicationError(
+                f"page must be a whole number (1 or more), not “{raw_page[:40]}”.",
+                code="invalid_page",
+            ) from None
+        if number < 1:
+            raise ApplicationError("page starts at 1.", code="invalid_page")
+        return number
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.page_number(request)
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound as exc:
@@ -148,16 +155,8 @@ class UncountedPagination(Pagination):
     the page to know whether there is a next page."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        raw_page = request.query_params.get(self.page_query_param, "1")
-        try:
-            number = int(raw_page)
-        except (TypeError, ValueError):
-            raise ApplicationError(
-                f"page must be a whole number (1 or more), not “{raw_page[:40]}”.",
-                code="invalid_page",
-            ) from None
-        if number < 1:
-            raise ApplicationError("page starts at 1.", code="invalid_page")
+        number = self.page_number(request, allow_last=False)  # no count, no last page
+        assert number is not None
         size = self.get_page_size(request)
         offset = (number - 1) * size
         if offset > MAX_ID:
