@@ -1,7 +1,7 @@
 """“Find more evidence”: passages of any source that use a claim's words.
 
-Pure functions over a source's text; the view fetches the sources (through
-``sources.selectors.source_search``) and renders what these return.
+Functions over a source's text; ``selectors.claim_passages`` fetches the sources
+(through ``sources.selectors.source_list``) and ranks what these return.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ import re
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -263,9 +262,7 @@ def test_stale_verdict_without_javascript_shows_a_full_page(client, editor):
     assert "Edited meanwhile" in body
 
 
-@pytest.mark.skipif(
-    not settings.IS_POSTGRES, reason="row locks need PostgreSQL (SQLite serialises writers)"
-)
+@pytest.mark.services  # row locks need PostgreSQL (SQLite serialises writers)
 def test_two_editors_reviewing_the_same_version_at_once_one_wins(
     transactional_db, django_user_model
 ):
