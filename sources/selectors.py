@@ -14,7 +14,7 @@ from sources.text.canonical import domain_of
 from sources.text.errors import UrlError
 from sources.text.extraction import RuleSpec, rules_fingerprint
 
-from .models import Excerpt, ExtractionRule, Outlet, ReparseJob, Source
+from .models import Excerpt, ExtractionRule, IngestBatch, IngestItem, Outlet, ReparseJob, Source
 
 # Columns a list never needs: the raw input can be megabytes.
 HEAVY_SOURCE_FIELDS = ("raw",)
@@ -159,4 +159,22 @@ def excerpt_orphans() -> QuerySet[Excerpt]:
 
 
 def reparse_job_active() -> QuerySet[ReparseJob]:
-    return ReparseJob.objects.filter(status__in=["queued", "running"]).order_by("created_at")
+    return (
+        ReparseJob.objects.filter(status__in=["queued", "running"])
+        .select_related("outlet")
+        .order_by("created_at")
+    )
+
+
+def reparse_job_recent(*, limit: int) -> list[ReparseJob]:
+    return list(ReparseJob.objects.select_related("outlet", "created_by")[:limit])
+
+
+def reparse_job_detail(*, job_id: int) -> ReparseJob | None:
+    return ReparseJob.objects.select_related("outlet").filter(pk=job_id).first()
+
+
+def ingest_batch_detail(*, batch_id: int) -> tuple[IngestBatch, list[IngestItem]]:
+    """A URL batch and its items, in the order given (``IngestBatch.DoesNotExist``)."""
+    batch = IngestBatch.objects.get(pk=batch_id)
+    return batch, list(batch.items.select_related("source").order_by("id"))

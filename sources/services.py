@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from claims_tracker.common.errors import ApplicationError
@@ -177,6 +178,30 @@ def source_ingest(
             raise
         return IngestResult(existing, created=False)
     return IngestResult(source, created=True)
+
+
+def source_ingest_upload(
+    *,
+    upload: UploadedFile,
+    content_type: str | None = None,
+    outlet_domain: str | None = None,
+    title: str | None = None,
+    published_at: dt.datetime | None = None,
+    user: AbstractBaseUser | None = None,
+) -> IngestResult:
+    """Ingest an uploaded file (form or API): its size is checked before it is
+    read; its type is the one given, else its name's (.html), else sniffed."""
+    ingest_check_size(upload.size)
+    return source_ingest(
+        raw=upload.read(),
+        content_type=content_type or content_type_for_filename(upload.name),
+        filename=upload.name,
+        charset=upload.charset,
+        outlet_domain=outlet_domain,
+        title=title,
+        published_at=published_at,
+        user=user,
+    )
 
 
 @application_errors()
