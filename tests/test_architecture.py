@@ -123,3 +123,19 @@ def test_the_pure_core_imports_and_runs_without_django():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_service_dependent_skips_go_through_the_markers():
+    """A test that needs PostgreSQL, Redis, a worker or a browser says so with
+    the ``services`` / ``browser`` marker, so that REQUIRE_SERVICES=1 and
+    REQUIRE_BROWSER=1 turn its skip into a failure; a test of its own
+    skipping on the environment would slip through."""
+    own_skips = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if path.name == "conftest.py" or "support" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if "IS_POSTGRES" in line or "skipif(" in line or "pytest.skip(" in line:
+                own_skips.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    own_skips = [s for s in own_skips if not s.startswith("tests/test_architecture.py")]
+    assert own_skips == []
