@@ -11,7 +11,7 @@ import pytest
 
 from claims.exports import COLUMNS
 from claims.services import claim_create, evidence_link
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ TEXT = 'He said "taxes, will rise". She said taxes will not rise.\nA third line,
 
 @pytest.fixture
 def pairs(analyst):
-    source = source_ingest(raw=TEXT, content_type="text/plain", outlet_domain="example.com").source
+    source = SourceFactory(raw=TEXT, outlet_domain="example.com")
     claim = claim_create(text="Taxes will rise", user=analyst)
     asserts = evidence_link(
         claim_id=claim.pk,

@@ -15,7 +15,7 @@ from claims import services
 from claims.models import Claim, Review, Stance, Verdict
 from claims.selectors import review_queue
 from claims_tracker.common.errors import ApplicationError
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 _serial = itertools.count(1)
 
@@ -29,9 +29,7 @@ def make_source(*, outlet: str = "harbourdaily.example", published: str | None =
         f"A spokesperson mentioned the bridge in passing. Filed as item {n}."
     )
     published_at = dt.datetime.fromisoformat(published) if published else None
-    return source_ingest(
-        raw=text, content_type="text/plain", outlet_domain=outlet, published_at=published_at
-    ).source
+    return SourceFactory(raw=text, outlet_domain=outlet, published_at=published_at)
 
 
 ASSERTING = "the bridge will open in May"
