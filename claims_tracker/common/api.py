@@ -304,7 +304,12 @@ class ConditionalGetMixin:
     never stale, unlike ``updated_at``, which misses changes of nested
     objects (a pair's re-anchored quote, a source's evidence count) and has a
     resolution of one second in ``Last-Modified``. Streaming answers are left
-    alone."""
+    alone.
+
+    Django does the comparing (``get_conditional_response``). Its
+    ``ConditionalGetMiddleware`` would also put strong ETags on every HTML
+    page and its ``condition`` decorator needs the ETag before the body is
+    rendered; neither fits without changing what clients see."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
