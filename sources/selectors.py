@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 
 from sources.text.canonical import domain_of
 from sources.text.errors import UrlError
-from sources.text.extraction import RuleSpec, rules_fingerprint
+from sources.text.extraction import RuleSpec, decode_bytes, rules_fingerprint
 
 from .models import Excerpt, ExtractionRule, IngestBatch, IngestItem, Outlet, ReparseJob, Source
 
@@ -94,6 +94,11 @@ def source_detail(*, source_id: int) -> Source:
         .annotate(evidence_count=Count("excerpts__evidence", distinct=True))
         .get(pk=source_id)
     )
+
+
+def source_raw_text(source: Source) -> str:
+    """The source's raw input as text, decoded as ingestion decoded it."""
+    return decode_bytes(bytes(source.raw), declared_charset=source.raw_charset or None)
 
 
 def source_find_duplicate(*, canonical_url: str | None, content_sha256: str) -> Source | None:

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_analyst
+from sources import selectors as source_selectors
 from sources.models import Source, SourceStatus
-from sources.text.extraction import decode_bytes
 
 from .. import selectors, services
 from ..attribution import cue_sentences, sentence_around, speaker_suggestions
@@ -59,7 +59,7 @@ def source_article_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def source_raw_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     source = source_or_404(pk)
-    raw = decode_bytes(bytes(source.raw), declared_charset=source.raw_charset or None)
+    raw = source_selectors.source_raw_text(source)
     return render(request, "claims/_raw.html", {"raw": raw})
 
 
