@@ -3,16 +3,22 @@
     python -m bench                 # all
     python -m bench extraction api  # some
 
-Each benchmark is a module ``bench.<name>`` with ``main(argv) -> int``.
+Each benchmark is a module ``bench.<name>`` with ``main(argv) -> int``, run
+here in a process of its own (``python -m bench.<name>``): a benchmark sets
+Django up on its own database, and Django is set up once per process, so two
+benchmarks sharing a process would share the first one's database.
 Benchmarks that need PostgreSQL/Redis print a line saying so and are skipped
 when ``DATABASE_URL``/``REDIS_URL`` are not set.
 """
 
 from __future__ import annotations
 
-import importlib
+import subprocess
 import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BENCHMARKS = ("extraction", "anchoring", "reparse", "api")
 
@@ -27,8 +33,7 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"\n=== bench.{name} ===", flush=True)
         started = time.perf_counter()
-        module = importlib.import_module(f"bench.{name}")
-        code = module.main([])
+        code = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT).returncode
         print(f"(bench.{name} took {time.perf_counter() - started:.1f}s)", flush=True)
         status = status or code
     return status

@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgres://... python -m bench.api [--rows N] [--requests N]
 
-Creates (or reuses) a separate database ``claims_bench`` next to the one in
-``DATABASE_URL``, migrates it, fills it with N evidence rows (default
+Creates (or reuses) a separate database ``<name>_bench_api`` next to the one
+in ``DATABASE_URL`` (``<name>`` being that database's), migrates it, fills it with N evidence rows (default
 100,000) by ``bulk_create``, and starts gunicorn on 127.0.0.1 with the app
 plus a baseline route (``bench.settings_api``). Then, in the same run:
 
@@ -34,25 +34,29 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "claims_bench"
 CLIENTS = 8
+
+
+def _bench_name(database_url: str) -> str:
+    """The benchmark's own database, named after ``DATABASE_URL``'s: engineers
+    and CI sharing one server never share a benchmark database."""
+    return urlsplit(database_url).path.strip("/") + "_bench_api"
 
 
 def _bench_url(database_url: str) -> str:
     parts = urlsplit(database_url)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    return urlunsplit(parts._replace(path=f"/{_bench_name(database_url)}"))
 
 
 def _ensure_database(database_url: str) -> None:
     import psycopg
 
+    name = _bench_name(database_url)
     admin = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (BENCH_DB,)
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _env(bench_url: str) -> dict[str, str]:
@@ -69,11 +73,18 @@ def _env(bench_url: str) -> dict[str, str]:
     return env
 
 
-def _seed(rows: int) -> str:
+def _seed(rows: int, bench_url: str) -> str:
     """Fill the bench database (in this process); returns an editor's token."""
     import django
 
     django.setup()
+    from django.db import connection
+
+    serving = connection.settings_dict["NAME"]
+    if serving != urlsplit(bench_url).path.strip("/"):
+        # Django was set up earlier in this process on another database: the
+        # token would be created where gunicorn never looks (every request 401).
+        raise RuntimeError(f"bench.api: Django is already set up on {serving!r}")
     from django.contrib.auth.models import Group, User
 
     from claims.models import Claim, Evidence
@@ -86,7 +97,7 @@ def _seed(rows: int) -> str:
 
     have = Evidence.objects.count()
     if have >= rows:
-        print(f"reusing {have:,} evidence rows in {BENCH_DB}")
+        print(f"reusing {have:,} evidence rows in {serving}")
         return key
     started = time.perf_counter()
     Evidence.objects.all().delete()
@@ -157,8 +168,6 @@ def _seed(rows: int) -> str:
                 for i, excerpt in enumerate(excerpts)
             ]
         )
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"created {rows:,} evidence rows in {time.perf_counter() - started:.1f}s")
@@ -285,8 +294,10 @@ def _export(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_API_ROWS", 100_000)))
+    parser.add_argument(
+        "--requests", type=int, default=int(os.environ.get("BENCH_API_REQUESTS", 400))
+    )
     args = parser.parse_args(argv)
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -304,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check=True,
     )
     os.environ.update(env)
-    key = _seed(args.rows)
+    key = _seed(args.rows, bench_url)
 
     port = _free_port()
     server = _start_gunicorn(env, port)

@@ -3,7 +3,8 @@ worker after a rule change, against the bare extraction loop over the same
 raw inputs in the same run; plus how many excerpts were relocated correctly.
 
 Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); uses its own database
-``<name>_bench_reparse`` and Redis db 14.
+``<name>_bench_reparse`` and Redis db 14 of ``REDIS_URL``'s server (or
+``BENCH_REDIS_URL``), whose queues it purges.
 
     python -m bench.reparse [--sources 10000]
 """
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=_database_url(base_url, db_name),
-        REDIS_URL=_database_url(os.environ["REDIS_URL"], "14"),
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL") or _database_url(os.environ["REDIS_URL"], "14"),
         DJANGO_SETTINGS_MODULE="claims_tracker.settings",
         REPARSE_CHUNK_SIZE=os.environ.get("REPARSE_CHUNK_SIZE", "200"),
     )

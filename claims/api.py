@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from claims_tracker.common.api_schema import (
 )
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import EditorOnly, ReadOrAnalyst
+from sources.models import AnchorStateChoices
 
 from . import exports, selectors, services
 from .claimreview import claim_review_jsonld
@@ -149,10 +151,14 @@ class ClaimViewSet(
         serializer = ClaimWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if "version" not in data:
+            raise ValidationError(
+                {"version": ["Send the version you edited (the claim's `version`)."]}
+            )
         services.claim_update(
             claim_id=claim.pk,
             user=request.user,
-            version=data.get("version"),
+            version=data["version"],
             text=data.get("text"),
             tags=data.get("tags"),
         )
@@ -174,6 +180,7 @@ class ClaimViewSet(
             verdict=data["verdict"],
             rationale=data["rationale"],
             version=data["version"],
+            evidence_revision=data.get("evidence_revision"),
             user=request.user,
         )
         return Response(ClaimSerializer(selectors.claim_detail(claim_id=claim.pk)).data)
@@ -227,6 +234,14 @@ class EvidenceFilter(django_filters.FilterSet):
         "re-anchored by a re-parse (ISO 8601).",
     )
     contested = django_filters.BooleanFilter(method="filter_contested")
+    anchor_state = django_filters.ChoiceFilter(
+        field_name="excerpt__anchor_state",
+        choices=AnchorStateChoices.choices,
+        help_text="`changed` and `orphaned` quotes wait for a person (Quotes to check).",
+    )
+    to_check = django_filters.BooleanFilter(
+        method="filter_to_check", help_text="`true`: quotes `changed` or `orphaned`."
+    )
 
     class Meta:
         model = Evidence
@@ -237,6 +252,9 @@ class EvidenceFilter(django_filters.FilterSet):
 
     def filter_contested(self, qs, name, value):
         return selectors.evidence_of_contested_claims(qs, value)
+
+    def filter_to_check(self, qs, name, value):
+        return selectors.evidence_to_check(qs, value)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -369,7 +387,7 @@ class EvidenceViewSet(
         )
 
     @extend_schema(
-        summary="Change stance, speaker or note",
+        summary="Confirm a changed quote; change stance, speaker or note",
         request=EvidenceUpdateSerializer,
         responses={200: EvidenceSerializer, **WRITE_ERRORS},
     )
@@ -377,13 +395,17 @@ class EvidenceViewSet(
         evidence = self.get_object()
         serializer = EvidenceUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        if not serializer.validated_data:
+        changes = dict(serializer.validated_data)
+        confirm = changes.pop("confirm", None)
+        if not changes and not confirm:
             raise ValidationError(
-                {"detail": "Nothing to change: send stance, attributed_to or note."}
+                {"detail": "Nothing to change: send confirm, stance, attributed_to or note."}
             )
-        services.evidence_update(
-            evidence_id=evidence.pk, user=request.user, **serializer.validated_data
-        )
+        with transaction.atomic():
+            if confirm:
+                services.evidence_confirm(evidence_id=evidence.pk, user=request.user)
+            if changes:
+                services.evidence_update(evidence_id=evidence.pk, user=request.user, **changes)
         return Response(EvidenceSerializer(self.get_queryset().get(pk=evidence.pk)).data)
 
     @extend_schema(

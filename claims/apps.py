@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Claims"
+
+    def ready(self) -> None:
+        # ``sources`` announces re-anchored quotes without knowing claims.
+        from sources.signals import excerpts_need_check
+
+        from .receivers import on_excerpts_need_check
+
+        excerpts_need_check.connect(on_excerpts_need_check, dispatch_uid="claims-excerpts-check")

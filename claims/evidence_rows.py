@@ -40,6 +40,7 @@ EVIDENCE_ROW: dict[str, str] = {
     "created_at": "created_at",
     "updated_at": "updated_at",
     "excerpt_id": "excerpt_id",
+    "selected": "excerpt__selected",
 }
 #: The lookups, for ``values_list(*LOOKUPS)`` and ``only(*LOOKUPS)``.
 LOOKUPS: tuple[str, ...] = tuple(EVIDENCE_ROW.values())

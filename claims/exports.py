@@ -24,6 +24,7 @@ COLUMNS = [
     "outlet_domain",
     "published_at",
     "stance",
+    "selected",
     "exact",
     "prefix",
     "suffix",

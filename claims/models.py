@@ -48,9 +48,15 @@ class Claim(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    # When evidence was last linked, changed or unlinked: the review queue shows
-    # reviewed claims again once this is later than ``reviewed_at``.
+    # When evidence was last linked, changed or unlinked (for people and sync).
     evidence_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Grows by one whenever evidence is linked, unlinked, re-stanced, or its
+    # quote is changed or orphaned by a re-parse (or confirmed by a person).
+    # A verdict records the revision it saw; the claim is back in the review
+    # queue while ``evidence_revision > reviewed_revision``. A counter, not a
+    # timestamp: two changes in one clock tick still count.
+    evidence_revision = models.PositiveIntegerField(default=0)
+    reviewed_revision = models.PositiveIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -118,6 +124,8 @@ class Review(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The claim's evidence revision the editor saw when giving this verdict.
+    evidence_revision = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

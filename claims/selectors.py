@@ -21,7 +21,7 @@ from django.db.models import (
 from rapidfuzz import fuzz, process
 
 from sources import selectors as source_selectors
-from sources.models import Source, SourceStatus
+from sources.models import ANCHOR_STATES_TO_CHECK, Source, SourceStatus
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
 from .passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
@@ -32,6 +32,11 @@ def _with_counts(qs: QuerySet[Claim]) -> QuerySet[Claim]:
         asserts_count=Count("evidence", filter=Q(evidence__stance=Stance.ASSERTS), distinct=True),
         disputes_count=Count("evidence", filter=Q(evidence__stance=Stance.DISPUTES), distinct=True),
         mentions_count=Count("evidence", filter=Q(evidence__stance=Stance.MENTIONS), distinct=True),
+        quotes_to_check=Count(
+            "evidence",
+            filter=Q(evidence__excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK),
+            distinct=True,
+        ),
     ).annotate(
         evidence_total=F("asserts_count") + F("disputes_count") + F("mentions_count"),
         is_contested=ExpressionWrapper(
@@ -80,6 +85,12 @@ def evidence_of_contested_claims(qs: QuerySet[Evidence], contested: bool) -> Que
     )
 
 
+def evidence_to_check(qs: QuerySet[Evidence], to_check: bool = True) -> QuerySet[Evidence]:
+    """Pairs whose quote waits for a person (``changed`` or ``orphaned``)."""
+    condition = Q(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK)
+    return qs.filter(condition) if to_check else qs.exclude(condition)
+
+
 def claim_list(
     *,
     q: str = "",
@@ -108,17 +119,23 @@ def claim_detail(*, claim_id: int) -> Claim:
     return claim_list().get(pk=claim_id)
 
 
+def review_queue_condition() -> Q:
+    """Contested claims never reviewed; and every reviewed claim whose
+    evidence revision moved on since its verdict (evidence linked, unlinked,
+    re-stanced, or a quote changed or orphaned by a re-parse)."""
+    unreviewed = Q(verdict=Verdict.UNREVIEWED) | Q(reviewed_at__isnull=True)
+    evidence_moved = Q(reviewed_revision__isnull=False) & Q(
+        evidence_revision__gt=F("reviewed_revision")
+    )
+    return (contested_condition() & unreviewed) | evidence_moved
+
+
 def review_queue() -> QuerySet[Claim]:
-    """Contested claims never reviewed, or that gained evidence since their
-    last verdict; most evidence first."""
+    """The claims waiting for a verdict (``review_queue_condition``), most
+    evidence first."""
     return (
         claim_list()
-        .filter(contested_condition())
-        .filter(
-            Q(verdict=Verdict.UNREVIEWED)
-            | Q(reviewed_at__isnull=True)
-            | Q(evidence_changed_at__gt=F("reviewed_at"))
-        )
+        .filter(review_queue_condition())
         .order_by("-evidence_total", "-updated_at", "-id")
     )
 
@@ -221,7 +238,14 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
         if older is not None:
             delta = newer.diff_against(
                 older,
-                excluded_fields=["updated_at", "version", "evidence_changed_at", "reviewed_at"],
+                excluded_fields=[
+                    "updated_at",
+                    "version",
+                    "evidence_changed_at",
+                    "reviewed_at",
+                    "evidence_revision",
+                    "reviewed_revision",
+                ],
             )
             changes = list(delta.changes)
         deltas.append((newer, changes))

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims_tracker.common.api import MAX_ID
-from sources.models import AnchorStateChoices
+from sources.models import ANCHOR_STATES_TO_CHECK, AnchorStateChoices
 from sources.serializers import OutletSerializer
 
 from .evidence_rows import evidence_row
@@ -58,8 +58,21 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
             "version",
             "evidence_changed_at",
+            "evidence_revision",
+            "reviewed_revision",
+            "quotes_to_check",
         ]
         read_only_fields = fields
+
+    quotes_to_check = serializers.SerializerMethodField(
+        help_text="Evidence whose quote is `changed` or `orphaned`: waiting for a person."
+    )
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_quotes_to_check(self, obj: Claim) -> int:
+        if hasattr(obj, "quotes_to_check"):
+            return obj.quotes_to_check
+        return obj.evidence.filter(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK).count()
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, obj: Claim) -> list[str]:
@@ -130,6 +143,13 @@ class ReviewRequestSerializer(serializers.Serializer):
         max_value=2**31 - 1,
         help_text="The claim's version you reviewed; a stale one gets 409 and changes nothing.",
     )
+    evidence_revision = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The claim's `evidence_revision` you reviewed: if evidence was linked, "
+        "unlinked, re-stanced, changed or orphaned since, 409 and nothing changes.",
+    )
 
 
 class ClaimBriefSerializer(serializers.ModelSerializer):
@@ -148,6 +168,9 @@ class EvidenceSourceSerializer(serializers.Serializer):
 
 
 class QuoteSerializer(serializers.Serializer):
+    selected = serializers.CharField(
+        help_text="The words as the analyst selected them; no re-parse changes them."
+    )
     exact = serializers.CharField()
     prefix = serializers.CharField(allow_blank=True)
     suffix = serializers.CharField(allow_blank=True)
@@ -220,6 +243,7 @@ def evidence_from_row(row: tuple, tz: dt.tzinfo | None = None) -> dict:
         created_at,
         updated_at,
         excerpt_id,
+        selected,
     ) = row
     return {
         "id": pk,
@@ -236,7 +260,14 @@ def evidence_from_row(row: tuple, tz: dt.tzinfo | None = None) -> dict:
             "published_at": _datetime(published_at, tz),
         },
         "stance": stance,
-        "quote": {"exact": exact, "prefix": prefix, "suffix": suffix, "start": start, "end": end},
+        "quote": {
+            "selected": selected,
+            "exact": exact,
+            "prefix": prefix,
+            "suffix": suffix,
+            "start": start,
+            "end": end,
+        },
         "anchor_state": anchor_state,
         "attributed_to": attributed_to,
         "note": note,
@@ -266,6 +297,11 @@ class EvidenceCreateSerializer(serializers.Serializer):
 
 
 class EvidenceUpdateSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(
+        required=False,
+        help_text="`true` accepts the new words of a `changed` quote: it becomes `relocated` "
+        "(recorded in history). 409 when the quote is not `changed`.",
+    )
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
     attributed_to = serializers.CharField(required=False, allow_blank=True, max_length=200)
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000)

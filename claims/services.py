@@ -11,11 +11,12 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from claims_tracker.common.errors import ApplicationError
 from sources.models import Source
-from sources.services import excerpt_get_or_create
+from sources.services import excerpt_confirm, excerpt_get_or_create
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
 from .selectors import evidence_is_anchored
@@ -48,7 +49,26 @@ def _conflict(claim: Claim, seen: int) -> ApplicationError:
         f"{claim.version}). Reload it, check the changes, and try again.",
         code="conflict",
         status=409,
-        extra={"current_version": claim.version, "verdict": claim.verdict},
+        extra={
+            "current_version": claim.version,
+            "verdict": claim.verdict,
+            "evidence_revision": claim.evidence_revision,
+        },
+    )
+
+
+def _evidence_conflict(claim: Claim, seen: int) -> ApplicationError:
+    return ApplicationError(
+        f"The claim's evidence changed while you reviewed it (you saw evidence revision "
+        f"{seen}, it is now {claim.evidence_revision}). Reload it, check the evidence, "
+        "and try again.",
+        code="conflict",
+        status=409,
+        extra={
+            "current_version": claim.version,
+            "verdict": claim.verdict,
+            "evidence_revision": claim.evidence_revision,
+        },
     )
 
 
@@ -65,12 +85,13 @@ def claim_update(
     *,
     claim_id: int,
     user: AbstractBaseUser | None,
-    version: int | None = None,
+    version: int,
     text: str | None = None,
     tags: Iterable[str] | None = None,
 ) -> Claim:
+    """Edit text or tags of the version the writer saw (a stale one is a 409)."""
     claim = _lock_claim(claim_id)
-    if version is not None and version != claim.version:
+    if version != claim.version:
         raise _conflict(claim, version)
     if text is not None:
         claim.text = _clean_text(text)
@@ -95,10 +116,22 @@ def _real(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
 
 @transaction.atomic
 def claim_review(
-    *, claim_id: int, verdict: str, rationale: str, version: int, user: AbstractBaseUser
+    *,
+    claim_id: int,
+    verdict: str,
+    rationale: str,
+    version: int,
+    user: AbstractBaseUser,
+    evidence_revision: int | None = None,
 ) -> Claim:
     """Record an editor's verdict. The row lock makes two editors reviewing the
-    same version at once take turns: the first wins, the second gets a 409."""
+    same version at once take turns: the first wins, the second gets a 409.
+
+    ``evidence_revision`` is the claim's evidence revision the editor saw: if
+    evidence was linked, unlinked, re-stanced, changed or orphaned since, the
+    verdict is a 409 too. The verdict records the revision it was given on
+    (the current one when the writer does not say), and the claim stays out of
+    the review queue until the revision moves on."""
     if verdict not in Verdict.values:
         raise ApplicationError(f"verdict must be one of {', '.join(Verdict.values)}.")
     rationale = (rationale or "").strip()
@@ -107,7 +140,10 @@ def claim_review(
     claim = _lock_claim(claim_id)
     if version != claim.version:
         raise _conflict(claim, version)
+    if evidence_revision is not None and evidence_revision != claim.evidence_revision:
+        raise _evidence_conflict(claim, evidence_revision)
     now = timezone.now()
+    claim.reviewed_revision = claim.evidence_revision
     claim.verdict = verdict
     claim.verdict_rationale = rationale
     claim.reviewed_by = user
@@ -115,15 +151,38 @@ def claim_review(
     claim.version += 1
     claim._change_reason = f"verdict: {verdict}"
     claim.save()
-    Review.objects.create(claim=claim, verdict=verdict, rationale=rationale, reviewer=user)
+    Review.objects.create(
+        claim=claim,
+        verdict=verdict,
+        rationale=rationale,
+        reviewer=user,
+        evidence_revision=claim.evidence_revision,
+    )
     return claim
 
 
-def _touch_claim(claim_id: int) -> None:
-    """Evidence changed: the claim's counts changed (sync clients see it) and
-    a reviewed claim goes back to the queue if it is contested."""
+def _touch_claims(claims: object, *, revision: bool = True) -> None:
+    """Evidence changed: the claims' counts or quotes changed (sync clients
+    see it) and, with ``revision``, their evidence revision moves on, which
+    puts a reviewed claim back in the review queue. ``claims`` is an id or a
+    subquery of ids."""
     now = timezone.now()
-    Claim.objects.filter(pk=claim_id).update(evidence_changed_at=now, updated_at=now)
+    lookup = {"pk__in": claims} if not isinstance(claims, int) else {"pk": claims}
+    changes: dict[str, object] = {"evidence_changed_at": now, "updated_at": now}
+    if revision:
+        changes["evidence_revision"] = F("evidence_revision") + 1
+    Claim.objects.filter(**lookup).update(**changes)
+
+
+def _touch_claim(claim_id: int, *, revision: bool = True) -> None:
+    _touch_claims(claim_id, revision=revision)
+
+
+def claims_excerpts_need_check(*, excerpt_ids: Iterable[int]) -> None:
+    """A re-parse changed, orphaned or restored these quotes: every claim that
+    uses one is back in the review queue (one query, in the re-parse's
+    transaction)."""
+    _touch_claims(Evidence.objects.filter(excerpt_id__in=list(excerpt_ids)).values("claim_id"))
 
 
 @transaction.atomic
@@ -230,6 +289,7 @@ def evidence_update(*, evidence_id: int, user: AbstractBaseUser | None, **change
     evidence = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
     if evidence is None:
         raise ApplicationError("No such evidence.", code="not_found", status=404)
+    restanced = "stance" in changes and changes["stance"] != evidence.stance
     for name, value in changes.items():
         if name not in EVIDENCE_EDITABLE:
             raise ApplicationError(f"“{name}” cannot be changed; unlink and link again instead.")
@@ -238,7 +298,26 @@ def evidence_update(*, evidence_id: int, user: AbstractBaseUser | None, **change
         setattr(evidence, name, " ".join(value.split())[:200] if name == "attributed_to" else value)
     evidence._history_user = _real(user)
     evidence.save()
-    _touch_claim(evidence.claim_id)
+    # A new stance is new evidence for the verdict; a note or speaker is not.
+    _touch_claim(evidence.claim_id, revision=restanced)
+    return evidence
+
+
+@transaction.atomic
+def evidence_confirm(*, evidence_id: int, user: AbstractBaseUser | None) -> Evidence:
+    """A person accepts the new words of a ``changed`` quote (→ ``relocated``).
+
+    The excerpt may serve several claims: each is back in the review queue.
+    Recorded in the excerpt's and the evidence's history."""
+    evidence = Evidence.objects.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise ApplicationError("No such evidence.", code="not_found", status=404)
+    excerpt_confirm(excerpt_id=evidence.excerpt_id, user=_real(user))
+    evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
+    evidence._history_user = _real(user)
+    evidence._change_reason = "confirmed the quote's new words"
+    evidence.save()
+    _touch_claims(Evidence.objects.filter(excerpt_id=evidence.excerpt_id).values("claim_id"))
     return evidence
 
 

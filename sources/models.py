@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from claims_tracker.common.models import TimeStampedModel
@@ -69,7 +70,8 @@ class Source(models.Model):
     ingested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    ingested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set once, at ingestion; also the reference time of every re-parse.
+    ingested_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
@@ -88,12 +90,23 @@ class Source(models.Model):
 class AnchorStateChoices(models.TextChoices):
     ANCHORED = "anchored", "Anchored"
     RELOCATED = "relocated", "Relocated"
+    CHANGED = "changed", "Changed"
     ORPHANED = "orphaned", "Orphaned"
+
+
+#: Excerpt states that need a person: the words or the place are gone.
+ANCHOR_STATES_TO_CHECK = (AnchorStateChoices.CHANGED, AnchorStateChoices.ORPHANED)
 
 
 class Excerpt(TimeStampedModel):
     """A quoted span of a source's text (``text[start:end] == exact`` unless
-    orphaned). A re-parse re-anchors it; it is never deleted by one."""
+    orphaned). A re-parse re-anchors it; it is never deleted by one.
+
+    ``selected*`` are the analyst's words, context and position as they were
+    selected; a re-parse never writes them (every re-anchoring starts from
+    them), only a person confirming new words does. ``exact`` and its context
+    are where the quote points now: the same words unless ``changed``.
+    """
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="excerpts")
     exact = models.TextField()
@@ -101,6 +114,10 @@ class Excerpt(TimeStampedModel):
     suffix = models.TextField(blank=True, default="")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    selected = models.TextField(default="", help_text="The words as the analyst selected them.")
+    selected_prefix = models.TextField(blank=True, default="")
+    selected_suffix = models.TextField(blank=True, default="")
+    selected_start = models.PositiveIntegerField(default=0)
     anchor_state = models.CharField(
         max_length=10,
         choices=AnchorStateChoices.choices,
@@ -118,8 +135,9 @@ class Excerpt(TimeStampedModel):
             ),
         ]
         # Not unique: two excerpts may be re-anchored onto the same words, and a
-        # re-parse must never fail for it. Creation is deduplicated under the
-        # source's row lock instead (``excerpt_get_or_create``).
+        # re-parse must never fail for it. Linking looks the span up with
+        # ``excerpt_for_span`` (never ``get``, which would raise
+        # MultipleObjectsReturned) and creates under the source's row lock.
         indexes = [models.Index(fields=["source", "start"], name="excerpt_source_start")]
 
     def __str__(self) -> str:

@@ -32,6 +32,7 @@ from .models import (
 )
 from .selectors import fingerprint_for, rules_by_outlet, source_raw_text
 from .services import source_fields
+from .signals import excerpts_need_check
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +206,7 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
                 content_type=source.content_type,
                 url=source.url,
                 rules=specs_by_outlet[source.outlet_id],
+                reference_time=source.ingested_at,
             )
         except Exception as exc:
             logger.warning("Re-parse of source %s failed: %s", source.pk, exc)
@@ -253,23 +255,43 @@ def _write_rows(model: type[Model], objs: Sequence[Model], field_names: Sequence
         cursor.executemany(sql, rows)
 
 
+def _selection(excerpt: Excerpt) -> Quote:
+    """What re-anchoring starts from: the analyst's words and context (never
+    the last fuzzy result), at the quote's last position."""
+    selected = excerpt.selected or excerpt.exact  # rows made before selections were kept
+    prefix = excerpt.selected_prefix if excerpt.selected else excerpt.prefix
+    suffix = excerpt.selected_suffix if excerpt.selected else excerpt.suffix
+    return Quote(
+        exact=selected,
+        prefix=prefix,
+        suffix=suffix,
+        start=excerpt.start,
+        end=excerpt.start + len(selected),
+    )
+
+
+_TO_CHECK = {AnchorState.CHANGED.value, AnchorState.ORPHANED.value}
+
+
 def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
     """Re-anchor every excerpt of these sources in their new texts; returns
-    (relocated, orphaned). Excerpts are updated, never deleted."""
+    (relocated, orphaned). Excerpts are updated, never deleted; their
+    selection is never written. Excerpts whose quote stopped (or started
+    again) showing the analyst's words are announced with
+    ``excerpts_need_check``, in this transaction."""
     excerpts = list(Excerpt.objects.filter(source_id__in=texts.keys()).order_by("source_id", "pk"))
     by_source: dict[int, list[Excerpt]] = {}
     for excerpt in excerpts:
         by_source.setdefault(excerpt.source_id, []).append(excerpt)
     updated: list[Excerpt] = []
+    to_check: list[int] = []
     relocated = orphaned = 0
     now = timezone.now()
     for source_id, items in by_source.items():
-        quotes = [
-            Quote(exact=e.exact, prefix=e.prefix, suffix=e.suffix, start=e.start, end=e.end)
-            for e in items
-        ]
-        for excerpt, anchor in zip(items, reanchor_all(quotes, texts[source_id]), strict=True):
+        selections = [_selection(e) for e in items]
+        for excerpt, anchor in zip(items, reanchor_all(selections, texts[source_id]), strict=True):
             state = anchor.state.value
+            before = (excerpt.anchor_state, excerpt.exact)
             if state == AnchorState.ORPHANED.value:
                 orphaned += 1
                 if excerpt.anchor_state == state:
@@ -292,6 +314,9 @@ def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
                 excerpt.start, excerpt.end = new.start, new.end
                 excerpt.anchor_state = state
                 excerpt.anchor_score = anchor.score
+            needs_check = state in _TO_CHECK or before[0] in _TO_CHECK
+            if needs_check and before != (excerpt.anchor_state, excerpt.exact):
+                to_check.append(excerpt.pk)
             excerpt.updated_at = now
             updated.append(excerpt)
     if updated:
@@ -315,6 +340,8 @@ def excerpts_reanchor(*, texts: dict[int, str]) -> tuple[int, int]:
             default_change_reason="re-anchored after re-parse",
             default_date=now,
         )
+    if to_check:
+        excerpts_need_check.send(sender=Excerpt, excerpt_ids=to_check)
     return relocated, orphaned
 
 

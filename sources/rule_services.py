@@ -12,7 +12,7 @@ from django.db import transaction
 
 from claims_tracker.common.errors import ApplicationError
 from sources.text.errors import TextError
-from sources.text.extraction import RuleSpec, extract, validate_rule
+from sources.text.extraction import RuleSpec, RuleTimeout, extract, validate_rule
 
 from .errors import application_errors
 from .models import ExtractionRule, Outlet, ReparseJob, Source
@@ -219,11 +219,17 @@ def rule_preview(
         try:
             decoded = source_raw_text(source)
             after = extract(
-                decoded, content_type=source.content_type, url=source.url, rules=rule_specs(rules)
+                decoded,
+                content_type=source.content_type,
+                url=source.url,
+                rules=rule_specs(rules),
+                reference_time=source.ingested_at,
             )
             after_text, error = after.text, ""
         except TextError as exc:
             after_text, error = "", exc.message
+        except RuleTimeout as exc:
+            after_text, error = "", str(exc)
         items.append(
             PreviewItem(
                 source_id=source.pk,

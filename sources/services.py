@@ -12,15 +12,16 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from claims_tracker.common.errors import ApplicationError
-from sources.text.anchoring import locate_quote
+from sources.text.anchoring import Quote, locate_quote, same_words
 from sources.text.canonical import canonicalize_url, domain_of, without_credentials
 from sources.text.errors import TextError
 from sources.text.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
 
 from .errors import application_errors
-from .models import ContentType, Excerpt, Outlet, Source, SourceStatus
+from .models import AnchorStateChoices, ContentType, Excerpt, Outlet, Source, SourceStatus
 from .selectors import (
     fingerprint_for,
     outlet_domain_key,
@@ -141,9 +142,18 @@ def source_ingest(
         overrides["published_at"] = published_at.isoformat()
 
     specs = rule_specs(rules_effective(outlet_id=outlet.pk if outlet else None))
+    # The ingest time stands in for "now" in extraction, now and at every
+    # re-parse, so recomputing from raw gives the same result.
+    ingested_at = timezone.now()
     fields: dict[str, object] = {"rules_fingerprint": fingerprint_for(specs)}
     try:
-        result = extract(decoded, content_type=content_type, url=canonical, rules=specs)
+        result = extract(
+            decoded,
+            content_type=content_type,
+            url=canonical,
+            rules=specs,
+            reference_time=ingested_at,
+        )
     except TextError:
         raise  # the input's fault, said to the user; not a crash to keep
     except Exception as exc:
@@ -168,6 +178,7 @@ def source_ingest(
                 content_sha256=sha,
                 original_filename=filename[:255],
                 overrides=overrides,
+                ingested_at=ingested_at,
                 ingested_by=user if user and user.is_authenticated else None,
                 **fields,
             )
@@ -244,23 +255,79 @@ def source_ingest_url(
     )
 
 
+LIVE_STATES = (AnchorStateChoices.ANCHORED, AnchorStateChoices.RELOCATED)
+
+
+def excerpt_for_span(*, source_id: int, quote: Quote) -> Excerpt | None:
+    """The excerpt already showing exactly these words at this span, if any.
+
+    Several excerpts may sit on one span (re-parses move different selections
+    onto the same words): the oldest one whose selection is these words
+    serves, so looking a span up never raises MultipleObjectsReturned.
+    """
+    candidates = Excerpt.objects.filter(
+        source_id=source_id,
+        start=quote.start,
+        end=quote.end,
+        exact=quote.exact,
+        anchor_state__in=LIVE_STATES,
+    ).order_by("pk")
+    return next((e for e in candidates if same_words(e.selected, quote.exact)), None)
+
+
 @application_errors()
 def excerpt_get_or_create(*, source: Source, exact: str, start: int | None = None) -> Excerpt:
     """The excerpt for this quote of the source's text, creating it if new.
 
     The quote must occur in the text; an ambiguous one needs ``start``.
     Locks the source row so that a concurrent re-parse cannot change the text
-    between locating the quote and storing it.
+    between locating the quote and storing it, and two links of one span
+    cannot both create an excerpt.
     """
     if source.status != SourceStatus.PARSED:
         raise ApplicationError("This source failed to parse; it has no text to quote.")
     locked = Source.objects.select_for_update().only("id", "text").get(pk=source.pk)
     quote = locate_quote(locked.text, exact, start=start)
-    excerpt, _ = Excerpt.objects.get_or_create(
+    existing = excerpt_for_span(source_id=source.pk, quote=quote)
+    if existing is not None:
+        return existing
+    return Excerpt.objects.create(
         source_id=source.pk,
+        exact=quote.exact,
+        prefix=quote.prefix,
+        suffix=quote.suffix,
         start=quote.start,
         end=quote.end,
-        exact=quote.exact,
-        defaults={"prefix": quote.prefix, "suffix": quote.suffix, "anchor_state": "anchored"},
+        selected=quote.exact,
+        selected_prefix=quote.prefix,
+        selected_suffix=quote.suffix,
+        selected_start=quote.start,
+        anchor_state=AnchorStateChoices.ANCHORED,
     )
+
+
+def excerpt_confirm(*, excerpt_id: int, user: AbstractBaseUser | None) -> Excerpt:
+    """A person accepts the words a ``changed`` quote now points at: they
+    become its selection, and it is ``relocated``; history records who and
+    the words before. Locks the source (as a re-parse does) and the excerpt."""
+    excerpt = Excerpt.objects.filter(pk=excerpt_id).only("id", "source_id").first()
+    if excerpt is None:
+        raise ApplicationError("No such excerpt.", code="not_found", status=404)
+    Source.objects.select_for_update().only("id").get(pk=excerpt.source_id)
+    excerpt = Excerpt.objects.select_for_update().get(pk=excerpt_id)
+    if excerpt.anchor_state != AnchorStateChoices.CHANGED:
+        raise ApplicationError(
+            f"Only a changed quote can be confirmed; this one is {excerpt.anchor_state}.",
+            code="not_changed",
+            status=409,
+        )
+    excerpt.selected = excerpt.exact
+    excerpt.selected_prefix = excerpt.prefix
+    excerpt.selected_suffix = excerpt.suffix
+    excerpt.selected_start = excerpt.start
+    excerpt.anchor_state = AnchorStateChoices.RELOCATED
+    excerpt.anchor_score = 1.0
+    excerpt._history_user = user if user is not None and user.is_authenticated else None
+    excerpt._change_reason = "confirmed the new words"
+    excerpt.save()
     return excerpt

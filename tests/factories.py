@@ -90,6 +90,10 @@ class ExcerptFactory(factory.django.DjangoModelFactory):
     end = factory.LazyAttribute(lambda o: o.quote.end)
     prefix = factory.LazyAttribute(lambda o: o.quote.prefix)
     suffix = factory.LazyAttribute(lambda o: o.quote.suffix)
+    selected = factory.LazyAttribute(lambda o: o.quote.exact)
+    selected_prefix = factory.LazyAttribute(lambda o: o.quote.prefix)
+    selected_suffix = factory.LazyAttribute(lambda o: o.quote.suffix)
+    selected_start = factory.LazyAttribute(lambda o: o.quote.start)
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory):

@@ -78,7 +78,7 @@ API = [
         "/api/claims/{claim}/",
         "analyst",
         (200,),
-        {"text": "The library closes on Sundays and holidays"},
+        {"text": "The library closes on Sundays and holidays", "version": "{version}"},
     ),
     Case(
         "claims-review",

@@ -1,22 +1,31 @@
-"""Quote anchoring: find an excerpt again after a source's text changed.
+"""Quote anchoring: find the analyst's words again after a source's text changed.
 
-An excerpt is stored as a *text quote selector* (the exact words, ~32 characters
-of context on each side) plus a *position* (``start``/``end`` str indices, end
-exclusive). When extraction rules change and a source's clean text is rebuilt,
-every excerpt is re-anchored in the new text the way the Hypothesis client
-(dom-anchor-text-quote / approx-string-match) does it:
+An excerpt keeps the analyst's *selection* (the exact words, ~32 characters of
+context on each side, and where it was) and its current *position*
+(``start``/``end`` str indices, end exclusive). When extraction rules change
+and a source's clean text is rebuilt, every excerpt is re-anchored from its
+selection (never from the last result, so repeated re-parses cannot drift):
 
-1. the exact quote at its old offset (``ANCHORED``);
-2. the exact quote elsewhere, or the same words with different whitespace,
-   choosing among occurrences by prefix/suffix agreement, then by distance from
-   the old offset (``RELOCATED``);
-3. a fuzzy match, scored on quote, prefix and suffix similarity and distance,
-   accepted only above a threshold (``RELOCATED``);
-4. otherwise ``ORPHANED``: we would rather lose an anchor than point a claim at
-   words the source no longer says.
+``anchored``
+    the selected words, unchanged, at the same offset, context intact;
+``relocated``
+    the same words (up to whitespace and Unicode normalisation, see
+    :func:`same_words`) at another place that the evidence supports: the
+    context agrees, or it is the only occurrence of a quote long enough not to
+    occur by chance;
+``changed``
+    the selected words are no longer in the text, but a close match sits where
+    the context says the quote was. The quote points at that match, which
+    differs in wording (a word, a digit, a name, a negation, case), and waits
+    for a person: nothing "close enough" is ever passed off as the same words;
+``orphaned``
+    nothing close enough, or the closest match sits in unrelated context. The
+    quote keeps its last position, which no longer means anything.
 
 Everything here is a pure function over strings (no ORM, no Django) so it can be
-tested exhaustively and benchmarked (``python -m bench.anchoring``).
+tested exhaustively and benchmarked (``python -m bench anchoring``). Errors are
+``AnchoringError`` (:mod:`sources.text.errors`); services turn them into the
+application's error.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import bisect
 import enum
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,20 +53,24 @@ _SUFFIX_WEIGHT = 20.0
 _POSITION_WEIGHT = 2.0
 _TOTAL_WEIGHT = _QUOTE_WEIGHT + _PREFIX_WEIGHT + _SUFFIX_WEIGHT + _POSITION_WEIGHT
 
-# A fuzzy match must reach this overall score (quote + context + position) ...
-_MIN_FUZZY_SCORE = 0.75
-# ... and exact-quote candidates whose score is below this also get compared
-# with fuzzy candidates (their context disagrees, so a slightly edited quote
-# with intact context may be the better anchor).
+# Context "agrees" when one side keeps at least this much of the selection's
+# context (``_context_similarity``; unrelated prose scores about 0.4-0.55).
+AGREEING_CONTEXT = 0.7
+# A quote at least this long (normalised characters) that occurs exactly once
+# is taken to be the analyst's quote wherever it is: text does not repeat 40
+# characters by chance.
+UNIQUE_QUOTE_CHARS = 40
+# A fuzzy match is only considered above this overall score.
+_MIN_FUZZY_SCORE = 0.6
+# Verbatim candidates scoring below this are also compared with fuzzy ones
+# (their context disagrees, so an edited quote with intact context may be the
+# analyst's place, and the right answer is then ``changed``).
 _CONFIDENT_SCORE = 0.9
 # Verbatim occurrences whose quote+context score is within this of the best
 # are indistinguishable (a few characters of context); position decides.
 _TIE_MARGIN = 0.05
 # A fuzzy match replaces a verbatim occurrence only when clearly better.
 _FUZZY_OVER_VERBATIM = 0.05
-# Quotes shorter than this occur by chance: moving one needs context support.
-_SHORT_QUOTE = 20
-_MIN_CONTEXT_FOR_SHORT = 0.5
 # How many windows we align in detail per quote, and how many hits of one probe
 # string we consider (the nearest to the old offset).
 _MAX_FUZZY_WINDOWS = 4
@@ -73,7 +87,12 @@ _LONG_QUOTE = 64
 class AnchorState(enum.StrEnum):
     ANCHORED = "anchored"
     RELOCATED = "relocated"
+    CHANGED = "changed"
     ORPHANED = "orphaned"
+
+
+#: States in which the quote shows the analyst's words.
+SAME_WORDS_STATES = frozenset({AnchorState.ANCHORED, AnchorState.RELOCATED})
 
 
 @dataclass(frozen=True)
@@ -89,16 +108,64 @@ class Quote:
 
 @dataclass(frozen=True)
 class Anchor:
-    """The result of re-anchoring a quote.
+    """The result of re-anchoring a selection.
 
-    For ``ORPHANED`` the quote is the old one, unchanged, and ``score`` is 0.
+    For ``ORPHANED`` the quote is the one given, unchanged, and ``score`` is 0.
     Otherwise ``quote`` describes the span in the new text and ``score`` (0..1)
-    says how well quote, context and position agree.
+    says how well quote, context and position agree. For ``ANCHORED`` and
+    ``RELOCATED``, ``same_words(anchor.quote.exact, selection.exact)`` holds;
+    for ``CHANGED`` it does not.
     """
 
     state: AnchorState
     quote: Quote
     score: float
+
+
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+    }
+)
+
+
+def normalize_words(text: str) -> str:
+    """The words of ``text`` as compared for "the same words": Unicode NFKC,
+    typographic quotes, apostrophes and dashes as their ASCII forms, invisible
+    characters dropped, every run of whitespace as one space, no outer
+    whitespace. Letters, digits, case and every other mark are kept."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).split())
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two quotes say the same words (see :func:`normalize_words`)."""
+    return a == b or normalize_words(a) == normalize_words(b)
 
 
 def quote_at(text: str, start: int, end: int, *, context: int = CONTEXT_CHARS) -> Quote:
@@ -159,13 +226,17 @@ def locate_quote(text: str, exact: str, *, start: int | None = None) -> Quote:
     return quote_at(text, *spans[0])
 
 
-def reanchor(quote: Quote, new_text: str) -> Anchor:
-    """Re-anchor one quote in ``new_text``."""
-    return _Anchorer(new_text).reanchor(quote, expected_start=quote.start).anchor
+def reanchor(selection: Quote, new_text: str) -> Anchor:
+    """Re-anchor one selection in ``new_text``.
+
+    ``selection`` holds the analyst's words and context; its ``start`` is where
+    the quote was last (a hint: position only breaks ties).
+    """
+    return _Anchorer(new_text).reanchor(selection, expected_start=selection.start).anchor
 
 
-def reanchor_all(quotes: Sequence[Quote], new_text: str) -> list[Anchor]:
-    """Re-anchor every quote of a source in its new text.
+def reanchor_all(selections: Sequence[Quote], new_text: str) -> list[Anchor]:
+    """Re-anchor every selection of a source in its new text.
 
     Besides sharing probe lookups, the quotes help each other: when a quote
     occurs several times with equally good context (repeated boilerplate), the
@@ -174,15 +245,15 @@ def reanchor_all(quotes: Sequence[Quote], new_text: str) -> list[Anchor]:
     occurrence, the quote is orphaned rather than guessed.
     """
     anchorer = _Anchorer(new_text)
-    results = [anchorer.reanchor(quote, expected_start=quote.start) for quote in quotes]
+    results = [anchorer.reanchor(q, expected_start=q.start) for q in selections]
     # Only quotes that occur once are trusted to tell how the text moved.
     shifts = sorted(
         (quote.start, result.anchor.quote.start - quote.start)
-        for quote, result in zip(quotes, results, strict=True)
+        for quote, result in zip(selections, results, strict=True)
         if result.unique
     )
     anchors = []
-    for quote, result in zip(quotes, results, strict=True):
+    for quote, result in zip(selections, results, strict=True):
         anchor = result.anchor
         if result.ambiguous and shifts:
             moves = [quote.start + shift for shift in _neighbour_shifts(shifts, quote.start)]
@@ -227,6 +298,10 @@ class _Candidate:
     def context_score(self) -> float:
         return max(self.prefix_score, self.suffix_score)
 
+    @property
+    def context_agrees(self) -> bool:
+        return self.context_score >= AGREEING_CONTEXT
+
 
 def _find_all(text: str, needle: str, *, limit: int | None = None) -> list[int]:
     """Start offsets of every (possibly overlapping) occurrence of ``needle``."""
@@ -265,13 +340,14 @@ def _context_similarity(old: str, new: str) -> float:
 
 
 def _min_quote_similarity(length: int) -> float:
-    # Short quotes tolerate fewer edits: one changed character in a 10-character
-    # quote is already 10%, and short strings resemble each other by chance.
-    if length < _SHORT_QUOTE:
-        return 0.9
+    # Short quotes resemble other short strings by chance: the closest match
+    # must be closer for them. A match is only ``changed`` (never the same
+    # words) and needs agreeing context on top, so these can be generous.
+    if length < 20:
+        return 0.75
     if length < 40:
-        return 0.85
-    return 0.75
+        return 0.7
+    return 0.6
 
 
 class _Anchorer:
@@ -280,6 +356,14 @@ class _Anchorer:
     def __init__(self, text: str) -> None:
         self.text = text
         self._hits: dict[str, list[int]] = {}
+        self._collapsed: str | None = None
+
+    def _may_occur_respaced(self, exact: str) -> bool:
+        """Cheap test before the whitespace-tolerant regex scans the text: the
+        words, whitespace collapsed, must occur in the collapsed text."""
+        if self._collapsed is None:
+            self._collapsed = " ".join(self.text.split())
+        return " ".join(exact.split()) in self._collapsed
 
     # scoring
 
@@ -319,27 +403,27 @@ class _Anchorer:
         expected_start: int,
         expected_range: tuple[int, int] | None = None,
     ) -> _Outcome:
-        """Re-anchor ``quote``.
+        """Re-anchor ``quote`` (the analyst's selection).
 
-        Verbatim occurrences that context cannot tell apart are decided by
-        ``expected_range`` when given (exactly one occurrence must start in it),
-        else by nearness to ``expected_start``.
+        Same-words occurrences that context cannot tell apart are decided by
+        ``expected_range`` when given (exactly one occurrence must start in
+        it), else by nearness to ``expected_start``.
         """
         exact = quote.exact
         if not exact.strip():
-            return _Outcome(Anchor(AnchorState.ORPHANED, quote, 0.0))
+            return _Outcome(self._orphan(quote))
 
         # Fast path: unchanged at the old offset with its context intact.
-        if self.text.startswith(exact, quote.start) and quote.start >= 0:
-            here = self._candidate(quote, quote.start, quote.end, 1.0)
+        if quote.start >= 0 and self.text.startswith(exact, quote.start):
+            here = self._candidate(quote, quote.start, quote.start + len(exact), 1.0)
             if here.prefix_score >= 0.9 and here.suffix_score >= 0.9:
-                return _Outcome(self._result(quote, here), unique=True)
+                return _Outcome(self._same_words(quote, here), unique=True)
 
         best, ambiguous, unique = self._best_verbatim(quote, expected_start, expected_range)
         if ambiguous and best is None:
             # Identical words, indistinguishable context, no clear nearest one:
             # guessing could put the evidence on the wrong paragraph.
-            return _Outcome(Anchor(AnchorState.ORPHANED, quote, 0.0), ambiguous=True)
+            return _Outcome(self._orphan(quote), ambiguous=True)
         if best is None or best.score < _CONFIDENT_SCORE:
             fuzzy = self._best_fuzzy(quote)
             if fuzzy is not None and (
@@ -349,42 +433,54 @@ class _Anchorer:
                     and (fuzzy.end <= best.start or best.end <= fuzzy.start)
                 )
             ):
-                best, ambiguous, unique = fuzzy, False, False
+                return _Outcome(self._classify_fuzzy(quote, fuzzy))
         if best is None:
-            return _Outcome(Anchor(AnchorState.ORPHANED, quote, 0.0))
-        return _Outcome(self._result(quote, best), unique=unique, ambiguous=ambiguous)
+            return _Outcome(self._orphan(quote))
+        return _Outcome(self._same_words(quote, best), unique=unique, ambiguous=ambiguous)
 
-    def _result(self, quote: Quote, best: _Candidate) -> Anchor:
+    def _orphan(self, quote: Quote) -> Anchor:
+        return Anchor(AnchorState.ORPHANED, quote, 0.0)
+
+    def _same_words(self, quote: Quote, best: _Candidate) -> Anchor:
         new_quote = quote_at(self.text, best.start, best.end)
         unchanged = best.start == quote.start and new_quote.exact == quote.exact
         state = AnchorState.ANCHORED if unchanged else AnchorState.RELOCATED
         return Anchor(state, new_quote, round(best.score, 4))
 
-    def _allowed(self, quote: Quote, candidate: _Candidate) -> bool:
-        """Short quotes may only move where their context vouches for them."""
-        if len(quote.exact.strip()) >= _SHORT_QUOTE or candidate.start == quote.start:
-            return True
-        return candidate.context_score >= _MIN_CONTEXT_FOR_SHORT
+    def _classify_fuzzy(self, quote: Quote, candidate: _Candidate) -> Anchor:
+        """The closest match: the same words after normalisation (typographic
+        quotes, say) where the context agrees is the quote, relocated; other
+        words where the context agrees are ``changed``; anything in unrelated
+        context is not the analyst's quote at all."""
+        if not candidate.context_agrees:
+            return self._orphan(quote)
+        new_quote = quote_at(self.text, candidate.start, candidate.end)
+        if same_words(new_quote.exact, quote.exact):
+            return Anchor(AnchorState.RELOCATED, new_quote, round(candidate.score, 4))
+        return Anchor(AnchorState.CHANGED, new_quote, round(candidate.score, 4))
 
     def _best_verbatim(
         self, quote: Quote, expected_start: int, expected_range: tuple[int, int] | None
     ) -> tuple[_Candidate | None, bool, bool]:
-        """Best occurrence of the exact quote, or of its words with other whitespace.
+        """Best supported occurrence of the exact quote, or of its words with
+        other whitespace.
 
-        An occurrence with different whitespace is only preferred to a verbatim
-        one when its context is clearly better.
+        An occurrence is supported when its context agrees, or when it is the
+        only one of a quote long enough not to occur by chance. One with
+        different whitespace is preferred to a verbatim one only when its
+        context is clearly better.
         """
         exact = quote.exact
         starts = _find_all(self.text, exact)
-        verbatim = [
-            c
-            for c in (self._candidate(quote, s, s + len(exact), 1.0) for s in starts)
-            if self._allowed(quote, c)
-        ]
-        respaced: list[_Candidate] = []
+        verbatim = [self._candidate(quote, s, s + len(exact), 1.0) for s in starts]
         best_verbatim = max((c.content_score for c in verbatim), default=0.0)
+        respaced: list[_Candidate] = []
         # Only search for re-spaced occurrences when one could win.
-        pattern = _whitespace_pattern(exact) if best_verbatim < 1 - _TIE_MARGIN else None
+        pattern = (
+            _whitespace_pattern(exact)
+            if best_verbatim < 1 - _TIE_MARGIN and self._may_occur_respaced(exact)
+            else None
+        )
         if pattern is not None:
             for match in pattern.finditer(self.text):
                 i = bisect.bisect_left(starts, match.start())
@@ -395,10 +491,13 @@ class _Anchorer:
                 if i > 0 and starts[i - 1] + len(exact) > match.start():
                     continue
                 # Same words, only whitespace differs: nearly as good as exact.
-                candidate = self._candidate(quote, match.start(), match.end(), 0.99)
-                if self._allowed(quote, candidate):
-                    respaced.append(candidate)
-        pool = verbatim
+                respaced.append(self._candidate(quote, match.start(), match.end(), 0.99))
+        only_one = len(verbatim) + len(respaced) == 1
+        long_enough = len(normalize_words(exact)) >= UNIQUE_QUOTE_CHARS
+        if not (only_one and long_enough):
+            verbatim = [c for c in verbatim if c.context_agrees]
+            respaced = [c for c in respaced if c.context_agrees]
+        best_verbatim = max((c.content_score for c in verbatim), default=0.0)
         if verbatim:
             clearly_better = [c for c in respaced if c.content_score > best_verbatim + _TIE_MARGIN]
             pool = clearly_better or verbatim
@@ -425,11 +524,16 @@ class _Anchorer:
         return tied[0], False, False
 
     def _best_fuzzy(self, quote: Quote) -> _Candidate | None:
-        """Best approximate match near where the quote, its context or pieces
-        of it are found; the whole text is searched only if that fails."""
+        """Closest approximate match near where the quote, its context or
+        pieces of it are found; the whole text is searched only if that fails."""
         if not self.text:
             return None
         min_similarity = _min_quote_similarity(len(quote.exact))
+        # Most edits leave the quote where it was: look there before probing.
+        here = min(max(quote.start, 0), len(self.text))
+        best = self._best_in_windows(quote, [here], min_similarity)
+        if best is not None and best.score >= _CONFIDENT_SCORE:
+            return best
         best = self._best_in_windows(quote, self._local_seeds(quote), min_similarity)
         if best is None or best.score < _CONFIDENT_SCORE:
             overall = fuzz.partial_ratio_alignment(
@@ -477,7 +581,7 @@ class _Anchorer:
             if similarity < min_similarity:
                 continue
             candidate = self._candidate(quote, start, end, similarity)
-            if candidate.score < _MIN_FUZZY_SCORE or not self._allowed(quote, candidate):
+            if candidate.score < _MIN_FUZZY_SCORE:
                 continue
             if best is None or candidate.score > best.score:
                 best = candidate

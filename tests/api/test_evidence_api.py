@@ -82,7 +82,8 @@ def test_evidence_detail_has_contract_fields_and_anchored_quote(viewer_client, w
     assert body["attributed_to"] == "The opposition leader"
     assert body["created_by"] == "analyst1"
     quote = body["quote"]
-    assert set(quote) == {"exact", "prefix", "suffix", "start", "end"}
+    assert set(quote) == {"selected", "exact", "prefix", "suffix", "start", "end"}
+    assert quote["selected"] == quote["exact"]
     assert TEXT[quote["start"] : quote["end"]] == quote["exact"] == "taxes will not rise at all"
 
 

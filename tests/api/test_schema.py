@@ -49,7 +49,7 @@ def test_enums_are_named(spec):
         "unproven",
     ]
     assert schemas["StanceEnum"]["enum"] == ["asserts", "disputes", "mentions"]
-    assert schemas["AnchorStateEnum"]["enum"] == ["anchored", "relocated", "orphaned"]
+    assert schemas["AnchorStateEnum"]["enum"] == ["anchored", "relocated", "changed", "orphaned"]
     assert set(schemas["ReparseStatusEnum"]["enum"]) == {"queued", "running", "done", "failed"}
     assert set(schemas["RuleKindEnum"]["enum"]) == {
         "drop_lines",

@@ -176,7 +176,9 @@ def test_only_editors_may_set_a_verdict(client, request, role):
 
 def test_stale_version_gets_409_and_changes_nothing(editor):
     claim = contested()
-    services.claim_update(claim_id=claim.pk, user=editor, text="The bridge opens in early May")
+    services.claim_update(
+        claim_id=claim.pk, user=editor, version=claim.version, text="The bridge opens in early May"
+    )
     history_before = claim.history.count()
 
     with pytest.raises(ApplicationError) as caught:
@@ -248,7 +250,9 @@ def test_stale_verdict_form_shows_the_new_state_and_refreshes_the_version(
 
 def test_stale_verdict_without_javascript_shows_a_full_page(client, editor):
     claim = contested()
-    services.claim_update(claim_id=claim.pk, user=editor, text="Edited meanwhile")
+    services.claim_update(
+        claim_id=claim.pk, user=editor, version=claim.version, text="Edited meanwhile"
+    )
     client.force_login(editor)
 
     response = post_verdict(client, claim, htmx=False)

@@ -10,6 +10,7 @@ from sources.text.extraction.rules import (
     METADATA_FIELDS,
     RuleKind,
     RuleSpec,
+    RuleTimeout,
     rules_fingerprint,
     validate_rule,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "ExtractionResult",
     "RuleKind",
     "RuleSpec",
+    "RuleTimeout",
     "decode_bytes",
     "extract",
     "rules_fingerprint",

@@ -104,7 +104,7 @@ def strip_selectors(tree: HtmlElement, selectors: Sequence[CSSSelector]) -> None
 
 
 def _page_metadata(
-    tree: HtmlElement, url: str | None, raw: str = ""
+    tree: HtmlElement, url: str | None, raw: str = "", reference_time: dt.datetime | None = None
 ) -> trafilatura_metadata.Document:
     """trafilatura's ``extract_metadata`` minus categories, tags and licence."""
     try:
@@ -121,7 +121,7 @@ def _page_metadata(
             meta.author = _byline_author(tree)
         if not meta.url:
             meta.url = trafilatura_metadata.extract_url(tree, url)
-        meta.date = _find_date(tree, meta.url or url)
+        meta.date = _find_date(tree, meta.url or url, reference_time)
         if not meta.sitename:
             meta.sitename = trafilatura_metadata.extract_sitename(tree)
         return meta
@@ -130,17 +130,24 @@ def _page_metadata(
         return trafilatura_metadata.extract_metadata(tree, url, None, False)
 
 
-def _date_params(url: str | None) -> dict[str, object]:
+def _date_params(url: str | None, reference_time: dt.datetime | None) -> dict[str, object]:
+    # The latest plausible date is the reference time (the source's ingest
+    # time), not the clock: a re-parse years later finds the same date.
+    latest = reference_time or dt.datetime.now(dt.UTC)  # only previews pass none
     return {
         "original_date": True,
         "url": url,
-        "max_date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        "max_date": latest.astimezone(dt.UTC).strftime("%Y-%m-%d"),
     }
 
 
-def _find_date(tree: HtmlElement, url: str | None) -> str | None:
+def _find_date(
+    tree: HtmlElement, url: str | None, reference_time: dt.datetime | None = None
+) -> str | None:
     """htmldate over the markup (meta tags, JSON-LD, <time>, URL), without text search."""
-    return trafilatura_metadata.find_date(tree, extensive_search=False, **_date_params(url))
+    return trafilatura_metadata.find_date(
+        tree, extensive_search=False, **_date_params(url, reference_time)
+    )
 
 
 HEADLINE_CONTEXT_CHARS = 1500
@@ -261,15 +268,20 @@ def _trim_edges(paragraphs: list[str], title: str | None) -> list[str]:
 
 
 def extract_html(
-    raw: str, *, url: str | None = None, selectors: Sequence[CSSSelector] = ()
+    raw: str,
+    *,
+    url: str | None = None,
+    selectors: Sequence[CSSSelector] = (),
+    reference_time: dt.datetime | None = None,
 ) -> HtmlResult | None:
-    """Body and metadata of an HTML page; None if it does not parse at all."""
+    """Body and metadata of an HTML page; None if it does not parse at all.
+    ``reference_time`` (the ingest time) is the latest date a page may bear."""
     tree = parse(raw)
     if tree is None:
         return None
     if selectors:
         strip_selectors(tree, selectors)
-    meta = _page_metadata(tree, url)
+    meta = _page_metadata(tree, url, reference_time=reference_time)
     page_url = url or meta.url
     site_name = _site_name(meta.sitename, page_url)
     keys = metadata.site_keys(site_name, page_url)

@@ -69,8 +69,14 @@ def extract(
     content_type: str | None = None,
     url: str | None = None,
     rules: Sequence[RuleSpec] = (),
+    reference_time: dt.datetime | None = None,
 ) -> ExtractionResult:
-    """Clean text and metadata of one article; pure (no I/O, no database)."""
+    """Clean text and metadata of one article; pure (no I/O, no database).
+
+    Deterministic: the same input, rules and ``reference_time`` (the source's
+    ingest time, standing in for "now" in date finding) give the same result.
+    A rule over its time budget raises ``RuleTimeout`` rather than being
+    skipped, so load cannot change the text."""
     if raw is None or not raw.strip():
         raise ExtractionError("The input is empty: there is no text to extract.", code="empty")
     ctype = _content_type(content_type, raw)
@@ -80,7 +86,9 @@ def extract(
 
     if ctype == HTML:
         selectors = rules_module.selectors(_specs_of(specs, RuleKind.STRIP_SELECTOR))
-        page = html_extraction.extract_html(raw, url=url, selectors=selectors)
+        page = html_extraction.extract_html(
+            raw, url=url, selectors=selectors, reference_time=reference_time
+        )
         if page is None:  # not parseable as HTML: read it as text
             ctype = PLAIN
         else:

@@ -1,9 +1,11 @@
 """Extraction rules written by editors: validation, fingerprint and application.
 
-Every regex runs under the ``regex`` module with a timeout, so a rule that
-backtracks catastrophically on some page is skipped there instead of hanging a
-worker. Validation additionally runs the pattern against a few adversarial
-strings and refuses it when that already takes too long.
+Every regex runs under the ``regex`` module with a time budget per rule and
+text, so a rule that backtracks catastrophically on some page cannot hang a
+worker: it raises ``RuleTimeout`` and that source fails visibly (its previous
+text is kept). It is never skipped for a line, which would make the text
+depend on the machine's load. Validation additionally runs the pattern against
+a few adversarial strings and refuses it when that already takes too long.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import enum
 import hashlib
 import json
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,13 +28,38 @@ from sources.text.extraction.version import EXTRACTOR_VERSION
 
 METADATA_FIELDS = ("title", "author", "published_at")
 
-# Seconds one rule may spend on one text before it is skipped.
+# Seconds one rule may spend on one text before the source fails.
 APPLY_TIMEOUT = 0.5
 # Seconds one rule may spend on one adversarial string at validation.
 VALIDATE_TIMEOUT = 0.05
 # Rules match line by line: ``^`` and ``$`` anchor at line boundaries.
 _FLAGS = regex.MULTILINE | regex.VERSION0
 _GROUP_REFERENCE = re.compile(r"\\(?:g<([^>]*)>|(\d+))")
+
+
+class RuleTimeout(Exception):
+    """A rule ran over its time budget on one text."""
+
+    def __init__(self, spec: RuleSpec, budget: float) -> None:
+        pattern = spec.pattern if len(spec.pattern) <= 80 else spec.pattern[:77] + "..."
+        super().__init__(
+            f"The {spec.kind} rule with pattern {pattern!r} took more than {budget:g} s on "
+            "this text; simplify the rule, then re-parse."
+        )
+        self.spec = spec
+
+
+class _Budget:
+    """What is left of one rule's time on one text, for each regex call."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def left(self) -> float:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        return remaining
 
 
 class RuleKind(enum.StrEnum):
@@ -183,22 +211,25 @@ def _safe_compile(pattern: str) -> Any | None:
 
 
 def _apply_text_rule(kind: RuleKind, compiled: Any, replacement: str, text: str) -> str:
+    budget = _Budget(APPLY_TIMEOUT)
     if kind is RuleKind.DROP_LINES:
         kept = [
-            line for line in text.split("\n") if not compiled.search(line, timeout=APPLY_TIMEOUT)
+            line for line in text.split("\n") if not compiled.search(line, timeout=budget.left())
         ]
         return "\n".join(kept)
     if kind is RuleKind.CUT_BEFORE:
-        match = compiled.search(text, timeout=APPLY_TIMEOUT)
+        match = compiled.search(text, timeout=budget.left())
         return text[match.start() :] if match else text
     if kind is RuleKind.CUT_AFTER:
-        match = compiled.search(text, timeout=APPLY_TIMEOUT)
+        match = compiled.search(text, timeout=budget.left())
         return text[: match.start()] if match else text
-    return compiled.sub(replacement, text, timeout=APPLY_TIMEOUT)
+    return compiled.sub(replacement, text, timeout=budget.left())
 
 
 def apply_text_rules(text: str, specs: Sequence[RuleSpec]) -> str:
-    """Apply drop/cut/replace rules in order; a rule that fails or times out is skipped."""
+    """Apply drop/cut/replace rules in order. A rule that cannot apply (a bad
+    group reference) is skipped; one over its time budget raises
+    ``RuleTimeout``."""
     for spec in specs:
         try:
             kind = RuleKind(spec.kind)
@@ -211,7 +242,9 @@ def apply_text_rules(text: str, specs: Sequence[RuleSpec]) -> str:
             continue
         try:
             text = _apply_text_rule(kind, compiled, spec.replacement, text)
-        except (TimeoutError, regex.error, IndexError, ValueError):
+        except TimeoutError:
+            raise RuleTimeout(spec, APPLY_TIMEOUT) from None
+        except (regex.error, IndexError, ValueError):
             continue
     return text
 
@@ -230,7 +263,7 @@ def apply_metadata_rules(text: str, specs: Sequence[RuleSpec]) -> dict[str, str]
         try:
             match = compiled.search(text, timeout=APPLY_TIMEOUT)
         except TimeoutError:
-            continue
+            raise RuleTimeout(spec, APPLY_TIMEOUT) from None
         if match:
             value = (match.group(next(iter(compiled.groupindex))) or "").strip()
             if value:

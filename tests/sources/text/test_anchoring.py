@@ -116,7 +116,6 @@ def test_locate_quote_not_found_says_so():
     with pytest.raises(AnchoringError) as exc:
         locate_quote("The mayor spoke.", "the governor spoke")
     assert exc.value.code == "quote_not_found"
-    assert exc.value.status == 400
     assert "does not occur" in exc.value.message
 
 
@@ -194,16 +193,18 @@ def test_text_shifted_by_dropped_junk_line_is_relocated():
     assert_consistent(anchor, new_text)
 
 
-def test_typo_fix_inside_quote_relocates_fuzzily():
+def test_typo_fix_inside_quote_is_changed_not_relocated():
     old = ARTICLE.replace("new bridge", "new bridgee")
     quote = quote_at(old, old.index('"the new'), old.index('spring"') + 7)
     anchor = reanchor(quote, ARTICLE)
-    assert anchor.state is AnchorState.RELOCATED
+    # Even a one-letter fix is a difference in wording: a person decides.
+    assert anchor.state is AnchorState.CHANGED
     assert anchor.quote.exact == BRIDGE
+    assert 0 < anchor.score < 1
     assert_consistent(anchor, ARTICLE)
 
 
-def test_changed_quote_marks_relocate_fuzzily_with_the_marks():
+def test_typographic_quote_marks_are_the_same_words_and_relocate():
     new_text = ARTICLE.replace('"the', "\u201cthe").replace('spring"', "spring\u201d")
     anchor = reanchor(bridge_quote(), new_text)
     assert anchor.state is AnchorState.RELOCATED
@@ -211,7 +212,7 @@ def test_changed_quote_marks_relocate_fuzzily_with_the_marks():
     assert_consistent(anchor, new_text)
 
 
-def test_long_quote_with_edits_inside_relocates_to_the_edited_span():
+def test_long_quote_with_edits_inside_is_changed_at_the_edited_span():
     rng = random.Random(3)
     text = " ".join(rng.choice(FILLER) for _ in range(3000))
     quote = quote_at(text, 5000, 7000)
@@ -219,7 +220,7 @@ def test_long_quote_with_edits_inside_relocates_to_the_edited_span():
 
     anchor = reanchor(quote, new_text)
 
-    assert anchor.state is AnchorState.RELOCATED
+    assert anchor.state is AnchorState.CHANGED
     assert (anchor.quote.start, anchor.quote.end) == (5000, 7000 - 10 + 14 - 20)
 
 
@@ -316,13 +317,22 @@ def test_edits_outside_quote_keep_it_at_the_right_place(data, before, after, exa
     start = len(before) + 1
     quote = quote_at(text, start, start + len(exact))
     new_text, new_start, _ = edit_outside(data, text, start, start + len(exact))
+    new_end = new_start + len(exact)
+    one_side_intact = (
+        new_text[max(0, new_start - len(quote.prefix)) : new_start] == quote.prefix
+        or new_text[new_end : new_end + len(quote.suffix)] == quote.suffix
+    )
 
     anchor = reanchor(quote, new_text)
 
-    assert anchor.state is not AnchorState.ORPHANED
-    assert anchor.quote.start == new_start
-    assert anchor.quote.exact == exact
     assert_consistent(anchor, new_text)
+    if one_side_intact:
+        assert anchor.state is not AnchorState.ORPHANED
+    if anchor.state is not AnchorState.ORPHANED:
+        # Never elsewhere, never other words.
+        assert anchor.state in (AnchorState.ANCHORED, AnchorState.RELOCATED)
+        assert anchor.quote.start == new_start
+        assert anchor.quote.exact == exact
 
 
 LEFT = ("according to the first report, ", "but in the second statement it ")
@@ -394,7 +404,7 @@ def test_quote_whose_words_were_removed_is_orphaned(data, before, after, exact):
     after=filler_text,
     exact=plain_quote.filter(lambda q: len(q) >= 30),
 )
-def test_small_edit_inside_quote_relocates_fuzzily(data, before, after, exact):
+def test_any_edit_inside_quote_is_changed_never_relocated(data, before, after, exact):
     text = f"{before} {exact} {after}"
     start = len(before) + 1
     quote = quote_at(text, start, start + len(exact))
@@ -413,7 +423,8 @@ def test_small_edit_inside_quote_relocates_fuzzily(data, before, after, exact):
 
     anchor = reanchor(quote, new_text)
 
-    assert anchor.state is AnchorState.RELOCATED
+    # One character is enough: the closest match is shown, for a person to check.
+    assert anchor.state is AnchorState.CHANGED
     assert (anchor.quote.start, anchor.quote.exact) == (start, edited)
     assert_consistent(anchor, new_text)
 

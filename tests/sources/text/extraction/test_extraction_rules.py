@@ -161,16 +161,26 @@ def test_catastrophic_backtracking_regex_is_rejected_at_validation():
     assert "catastrophic" in caught.value.message
 
 
-def test_runaway_regex_is_skipped_when_applied(monkeypatch):
+def test_runaway_regex_over_its_budget_fails_the_text_instead_of_being_skipped(monkeypatch):
     monkeypatch.setattr(rules_module, "APPLY_TIMEOUT", 0.05)
     text_ = "a" * 5000 + "!\nThe ferry sailed on time."
     runaway = RuleSpec(kind="replace", pattern=r"(a|aa)+$", replacement="")
     after = RuleSpec(kind="replace", pattern="ferry", replacement="boat")
     started = time.perf_counter()
-    result = rules_module.apply_text_rules(text_, [runaway, after])
+    with pytest.raises(rules_module.RuleTimeout) as caught:
+        rules_module.apply_text_rules(text_, [runaway, after])
     assert time.perf_counter() - started < 5
-    assert result.startswith("a" * 5000)
-    assert "boat sailed" in result
+    assert "(a|aa)+$" in str(caught.value)
+
+
+def test_a_drop_lines_budget_covers_the_whole_text_not_each_line(monkeypatch):
+    # Each line alone is fast; the rule over all of them is not: skipping
+    # lines one by one under load would make the text depend on the load.
+    monkeypatch.setattr(rules_module, "APPLY_TIMEOUT", 0.05)
+    lines = "\n".join("a" * 18 + "!" for _ in range(3000))
+    slow = RuleSpec(kind="drop_lines", pattern=r"^(a|aa)+$")
+    with pytest.raises(rules_module.RuleTimeout):
+        rules_module.apply_text_rules(lines, [slow])
 
 
 def test_invalid_rule_reaching_the_pipeline_is_skipped():
