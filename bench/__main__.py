@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BENCHMARKS = ("extraction", "anchoring", "reparse", "api")
+BENCHMARKS = ("extraction", "anchoring", "reparse", "api", "speakers", "copying")
 
 
 def main(argv: list[str]) -> int:

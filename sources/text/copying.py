@@ -1,0 +1,222 @@
+"""Copied text between sources: which passages two clean texts share.
+
+Two steps, both pure:
+
+1. **Candidates** — each text is cut into chunks (its paragraphs; long ones
+   into overlapping windows) and every chunk gets a MinHash signature of its
+   word 3-shingles (datasketch). The signature is cut into bands; a band key
+   is stored per source, and two sources sharing any key are candidates. A
+   chunk copied with a few words changed keeps a high Jaccard similarity, so
+   with 32 bands of 2 rows it shares a key with near certainty, while the
+   candidates stay few enough to verify.
+2. **Verification** — ``shared_passages`` aligns the two texts exactly on word
+   4-shingles, joins matches on one diagonal across small gaps (the edited
+   words), and keeps runs of at least ``MIN_TOKENS`` words. Only verified
+   passages make a link, so a false candidate never becomes a false link.
+
+Words inside double quotation marks are left out: two outlets quoting the
+same statement share a voice (counted through the speaker), not copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+__all__ = [
+    "Passage",
+    "band_keys",
+    "coverage",
+    "shared_passages",
+    "tokens",
+]
+
+NUM_PERM = 128
+BANDS = 32
+ROWS = NUM_PERM // BANDS
+CHUNK_TOKENS = 80
+CHUNK_STRIDE = 40
+MIN_CHUNK_TOKENS = 12
+CANDIDATE_SHINGLE = 3
+ALIGN_SHINGLE = 4
+MIN_TOKENS = 30  # the shortest shared passage (matched words) that counts as copy
+MAX_GAP = 4  # edited words a passage may bridge
+MAX_DRIFT = 3  # words inserted or dropped between two matched stretches
+MIN_STRETCH = 10  # a passage holds at least one unbroken stretch this long
+MIN_DENSITY = 0.75  # matched words / passage words
+SEED = 14
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUOTE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage two texts share: character spans in each, and how many words
+    of it matched exactly."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    words: int
+
+
+def tokens(text: str) -> list[Token]:
+    """Lower-cased words of ``text`` with their offsets, quotations left out."""
+    quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    out: list[Token] = []
+    q = 0
+    for match in _WORD.finditer(text):
+        while q < len(quoted) and quoted[q][1] <= match.start():
+            q += 1
+        if q < len(quoted) and quoted[q][0] <= match.start() < quoted[q][1]:
+            continue
+        out.append(Token(match.group(0).casefold(), match.start(), match.end()))
+    return out
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Word lists of the paragraphs, long ones as overlapping windows."""
+    chunks: list[list[str]] = []
+    for paragraph in re.split(r"\n+", text):
+        words = [t.word for t in tokens(paragraph)]
+        if len(words) < MIN_CHUNK_TOKENS:
+            continue
+        if len(words) <= CHUNK_TOKENS:
+            chunks.append(words)
+            continue
+        for i in range(0, len(words) - CHUNK_STRIDE, CHUNK_STRIDE):
+            chunks.append(words[i : i + CHUNK_TOKENS])
+    return chunks
+
+
+def _hash64(data: bytes) -> int:
+    return struct.unpack("<q", hashlib.blake2b(data, digest_size=8).digest())[0]
+
+
+# The permutations depend only on (NUM_PERM, SEED): drawn once, not per chunk.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)
+_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
+
+
+def chunk_signature(words: list[str]) -> np.ndarray:
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
+    shingles = {
+        " ".join(words[i : i + CANDIDATE_SHINGLE]).encode()
+        for i in range(len(words) - CANDIDATE_SHINGLE + 1)
+    }
+    minhash.update_batch(list(shingles))
+    return minhash.hashvalues
+
+
+def band_keys(text: str) -> set[int]:
+    """LSH band keys of a text's chunks (signed 64-bit, for a database
+    column). Sources that share a key are candidates for shared passages."""
+    keys: set[int] = set()
+    for words in _chunks(text):
+        signature = chunk_signature(words)
+        for band in range(BANDS):
+            rows = signature[band * ROWS : (band + 1) * ROWS]
+            keys.add(_hash64(bytes([band]) + rows.astype("<u8").tobytes()))
+    return keys
+
+
+def shared_passages(a: str, b: str) -> list[Passage]:
+    """Passages of at least ``MIN_TOKENS`` words that ``a`` and ``b`` share,
+    allowing up to ``MAX_GAP`` edited words inside; in ``a``'s order."""
+    ta, tb = tokens(a), tokens(b)
+    k = ALIGN_SHINGLE
+    if len(ta) < k or len(tb) < k:
+        return []
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(tb) - k + 1):
+        index[tuple(t.word for t in tb[j : j + k])].append(j)
+    # Matches per diagonal (j - i), each a run of shingle starts.
+    diagonals: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(ta) - k + 1):
+        positions = index.get(tuple(t.word for t in ta[i : i + k]))
+        if positions and len(positions) <= 20:
+            for j in positions:
+                diagonals[j - i].append(i)
+    # Runs along one diagonal: (first token, last token, diagonal, matched
+    # words, longest unbroken stretch).
+    runs: list[tuple[int, int, int, int, int]] = []
+    for diagonal, starts in diagonals.items():
+        run_start = prev = starts[0]
+        matched = stretch = longest = k
+        for i in starts[1:]:
+            if i - prev <= 1:
+                matched += 1
+                stretch += 1
+            elif i - (prev + k) <= MAX_GAP:
+                matched += min(k, i - prev)
+                stretch = k
+            else:
+                runs.append((run_start, prev + k - 1, diagonal, matched, max(longest, stretch)))
+                run_start, matched, stretch, longest = i, k, k, k
+            longest = max(longest, stretch)
+            prev = i
+        runs.append((run_start, prev + k - 1, diagonal, matched, longest))
+    # Join runs whose diagonals differ by a few words (insertions, deletions).
+    runs.sort()
+    joined: list[list[int]] = []
+    for first, last, diagonal, matched, longest in runs:
+        if joined:
+            cur = joined[-1]
+            if (
+                first > cur[0]
+                and first - cur[1] <= MAX_GAP + 1
+                and abs(diagonal - cur[2]) <= MAX_DRIFT
+            ):
+                if last > cur[1]:
+                    cur[4] = max(cur[4], last + diagonal)
+                    cur[1] = last
+                    cur[3] += matched
+                    cur[6] = max(cur[6], longest)
+                    cur[2] = diagonal
+                continue
+        joined.append([first, last, diagonal, matched, last + diagonal, first + diagonal, longest])
+    passages = []
+    for first, last, _diagonal, matched, b_last, b_first, longest in joined:
+        length = last - first + 1
+        if matched < MIN_TOKENS or matched < MIN_DENSITY * length or longest < MIN_STRETCH:
+            continue
+        b_first = max(0, min(b_first, len(tb) - 1))
+        b_last = max(b_first, min(b_last, len(tb) - 1))
+        passages.append(
+            Passage(
+                a_start=ta[first].start,
+                a_end=ta[last].end,
+                b_start=tb[b_first].start,
+                b_end=tb[b_last].end,
+                words=min(matched, length),
+            )
+        )
+    return passages
+
+
+def coverage(spans: Iterable[tuple[int, int]]) -> int:
+    """Characters covered by ``spans`` (overlaps counted once)."""
+    total = 0
+    end = -1
+    for a, b in sorted(spans):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
