@@ -24,7 +24,7 @@ from sources.models import Source
 
 from .models import Claim, Evidence, Stance, Verdict
 from .review_selectors import review_queue_count
-from .selectors import claims_reviewed_for_user, contested_condition
+from .selectors import claims_reviewed_for_user, contested_condition, quotes_to_check_count
 
 NOTIFICATION_DAYS = 14
 RECENT_ITEMS = 6
@@ -77,6 +77,7 @@ def dashboard_context(*, user: AbstractBaseUser) -> dict[str, Any]:
         "claim_count": sum(verdict_counts.values()),
         "contested_count": Claim.objects.filter(contested_condition()).count(),
         "queue_count": review_queue_count() if is_editor(user) else None,
+        "quotes_to_check": quotes_to_check_count(),
         "notifications": notifications,
         "notification_days": NOTIFICATION_DAYS,
         "recent_claims": list(

@@ -28,6 +28,7 @@ class Highlight:
     evidence_id: int
     stance: str
     tip: str  # shown on hover: the claim
+    anchor_state: str = ""  # "changed": the words differ from the selection
 
 
 def escape_text(text: str) -> str:
@@ -39,9 +40,10 @@ def escape_text(text: str) -> str:
 def _mark_open(h: Highlight, part: int) -> str:
     anchor = f' id="ev-{h.evidence_id}"' if part <= 1 else ""
     part_attr = f' data-part="{part}"' if part else ""
+    state = f' data-anchor="{escape(h.anchor_state)}"' if h.anchor_state else ""
     return (
         f'<mark{anchor} data-evidence="{h.evidence_id}" data-stance="{escape(h.stance)}"'
-        f'{part_attr} title="{escape(h.tip)}" data-tip="{escape(h.tip)}">'
+        f'{part_attr}{state} title="{escape(h.tip)}" data-tip="{escape(h.tip)}">'
     )
 
 

@@ -91,6 +91,23 @@ def evidence_to_check(qs: QuerySet[Evidence], to_check: bool = True) -> QuerySet
     return qs.filter(condition) if to_check else qs.exclude(condition)
 
 
+def quotes_to_check(*, state: str = "") -> QuerySet[Evidence]:
+    """The "Quotes to check" list: pairs whose quote is ``changed`` or
+    ``orphaned`` (or only ``state``), latest re-anchoring first, with what
+    the page shows joined in (the sources' raw bytes and text left out)."""
+    states = [state] if state in ANCHOR_STATES_TO_CHECK else list(ANCHOR_STATES_TO_CHECK)
+    return (
+        Evidence.objects.filter(excerpt__anchor_state__in=states)
+        .select_related("claim", "excerpt", "excerpt__source", "excerpt__source__outlet")
+        .defer("excerpt__source__raw", "excerpt__source__text", "excerpt__source__overrides")
+        .order_by("-excerpt__updated_at", "-id")
+    )
+
+
+def quotes_to_check_count() -> int:
+    return Evidence.objects.filter(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK).count()
+
+
 def claim_list(
     *,
     q: str = "",
@@ -170,9 +187,15 @@ def evidence_for_source(*, source_id: int) -> list[Evidence]:
 
 
 def evidence_is_anchored(evidence: Evidence, text: str) -> bool:
-    """Whether the pair's quote still stands at its place in the source's text."""
+    """The pair's quote points at its span of the source's text (``changed``
+    ones too)."""
     excerpt = evidence.excerpt
     return excerpt.anchor_state != "orphaned" and text[excerpt.start : excerpt.end] == excerpt.exact
+
+
+def evidence_needs_check(evidence: Evidence, text: str) -> bool:
+    """The quote does not show the analyst's words: changed, or not found."""
+    return evidence.excerpt.anchor_state == "changed" or not evidence_is_anchored(evidence, text)
 
 
 def evidence_deleted_since(*, since: dt.datetime) -> QuerySet[EvidenceTombstone]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from claims_tracker.common.errors import ApplicationError
@@ -19,7 +19,7 @@ from sources.models import Source
 from sources.services import excerpt_confirm, excerpt_get_or_create
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
-from .selectors import evidence_is_anchored
+from .selectors import evidence_needs_check
 
 MAX_CLAIM_LENGTH = 2000
 
@@ -43,10 +43,10 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return [existing[n] for n in clean]
 
 
-def _conflict(claim: Claim, seen: int) -> ApplicationError:
+def _conflict(claim: Claim, message: str) -> ApplicationError:
+    """A 409 carrying the claim's state as it is now."""
     return ApplicationError(
-        f"Someone else changed this claim (you saw version {seen}, it is now version "
-        f"{claim.version}). Reload it, check the changes, and try again.",
+        message,
         code="conflict",
         status=409,
         extra={
@@ -57,18 +57,20 @@ def _conflict(claim: Claim, seen: int) -> ApplicationError:
     )
 
 
-def _evidence_conflict(claim: Claim, seen: int) -> ApplicationError:
-    return ApplicationError(
+def _stale_version(claim: Claim, seen: int) -> ApplicationError:
+    return _conflict(
+        claim,
+        f"Someone else changed this claim (you saw version {seen}, it is now version "
+        f"{claim.version}). Reload it, check the changes, and try again.",
+    )
+
+
+def _stale_evidence(claim: Claim, seen: int) -> ApplicationError:
+    return _conflict(
+        claim,
         f"The claim's evidence changed while you reviewed it (you saw evidence revision "
         f"{seen}, it is now {claim.evidence_revision}). Reload it, check the evidence, "
         "and try again.",
-        code="conflict",
-        status=409,
-        extra={
-            "current_version": claim.version,
-            "verdict": claim.verdict,
-            "evidence_revision": claim.evidence_revision,
-        },
     )
 
 
@@ -92,7 +94,7 @@ def claim_update(
     """Edit text or tags of the version the writer saw (a stale one is a 409)."""
     claim = _lock_claim(claim_id)
     if version != claim.version:
-        raise _conflict(claim, version)
+        raise _stale_version(claim, version)
     if text is not None:
         claim.text = _clean_text(text)
     if tags is not None:
@@ -139,9 +141,9 @@ def claim_review(
         raise ApplicationError("Say why: a verdict needs a rationale.", code="required")
     claim = _lock_claim(claim_id)
     if version != claim.version:
-        raise _conflict(claim, version)
+        raise _stale_version(claim, version)
     if evidence_revision is not None and evidence_revision != claim.evidence_revision:
-        raise _evidence_conflict(claim, evidence_revision)
+        raise _stale_evidence(claim, evidence_revision)
     now = timezone.now()
     claim.reviewed_revision = claim.evidence_revision
     claim.verdict = verdict
@@ -161,7 +163,7 @@ def claim_review(
     return claim
 
 
-def _touch_claims(claims: object, *, revision: bool = True) -> None:
+def _touch_claims(claims: int | QuerySet, *, revision: bool = True) -> None:
     """Evidence changed: the claims' counts or quotes changed (sync clients
     see it) and, with ``revision``, their evidence revision moves on, which
     puts a reviewed claim back in the review queue. ``claims`` is an id or a
@@ -254,9 +256,9 @@ def passage_link(
     in a source to claim ``claim_id``, or to a new claim with the text
     ``new_claim`` when no claim is named.
 
-    ``replaces`` names a pair of the same source whose quote no longer stands
-    in the text ("select again"): the new link takes over and the old pair is
-    unlinked. One transaction: a link that fails leaves no new claim behind.
+    ``replaces`` names a pair of the same source whose quote is changed or
+    no longer stands in the text ("select again"): the new link takes over
+    and the old pair is unlinked. One transaction: a link that fails leaves no new claim behind.
     """
     if claim_id is None:
         claim_id = claim_create(text=new_claim, user=user).pk
@@ -276,7 +278,7 @@ def passage_link(
             .filter(pk=replaces, excerpt__source_id=source_id)
             .first()
         )
-        if old is not None and not evidence_is_anchored(old, old.excerpt.source.text):
+        if old is not None and evidence_needs_check(old, old.excerpt.source.text):
             evidence_unlink(evidence_id=old.pk, user=user)
     return evidence
 

@@ -4,7 +4,7 @@ behind them (under ``ui/``)."""
 
 from django.urls import path
 
-from .views import claims, dashboard, evidence, reader, review
+from .views import claims, dashboard, evidence, quotes, reader, review
 
 app_name = "claims"
 urlpatterns = [
@@ -25,6 +25,10 @@ urlpatterns = [
     # Evidence edits.
     path("ui/evidence/<int:pk>/edit/", evidence.evidence_edit, name="evidence-edit"),
     path("ui/evidence/<int:pk>/unlink/", evidence.evidence_unlink, name="evidence-unlink"),
+    # Quotes a re-parse changed or orphaned, for a person to check.
+    path("quotes/", quotes.quotes_page, name="quotes"),
+    path("ui/quotes/<int:pk>/confirm/", quotes.quote_confirm, name="quote-confirm"),
+    path("ui/quotes/<int:pk>/unlink/", quotes.quote_unlink, name="quote-unlink"),
     # The editors' review queue.
     path("review/", review.review_queue_page, name="review"),
     path("review/<int:pk>/verdict/", review.review_verdict, name="review-verdict"),

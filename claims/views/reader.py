@@ -24,21 +24,34 @@ SEARCH_RESULTS = 8
 
 def _tip(evidence: Evidence) -> str:
     speaker = f" — {evidence.attributed_to}" if evidence.attributed_to else ""
-    return f"{evidence.get_stance_display()}: {evidence.claim.text}{speaker}"
+    tip = f"{evidence.get_stance_display()}: {evidence.claim.text}{speaker}"
+    if evidence.excerpt.anchor_state == "changed":
+        tip += f" · CHANGED after a re-parse; selected: “{evidence.excerpt.selected}”"
+    return tip
 
 
 def reader_context(request: HttpRequest, source: Source) -> dict:
     evidence = selectors.evidence_for_source(source_id=source.pk)
     text = source.text
     anchored = [e for e in evidence if selectors.evidence_is_anchored(e, text)]
+    changed = [e for e in anchored if e.excerpt.anchor_state == "changed"]
     orphaned = [e for e in evidence if not selectors.evidence_is_anchored(e, text)]
     highlights = [
-        Highlight(e.excerpt.start, e.excerpt.end, e.pk, e.stance, _tip(e)) for e in anchored
+        Highlight(
+            e.excerpt.start,
+            e.excerpt.end,
+            e.pk,
+            e.stance,
+            _tip(e),
+            "changed" if e.excerpt.anchor_state == "changed" else "",
+        )
+        for e in anchored
     ]
     return {
         "source": source,
         "article_html": highlighted_text(text, highlights, cue_sentences(text)),
         "anchored": anchored,
+        "changed": changed,
         "orphaned": orphaned,
         "can_link": is_analyst(request.user) and source.status == SourceStatus.PARSED,
     }

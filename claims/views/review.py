@@ -24,6 +24,7 @@ from claims_tracker.common.roles import is_editor, page_requires
 
 from .. import review_selectors, selectors, services
 from ..models import Claim, Verdict
+from .base import int_or_none
 
 PAGE_SIZE = 10
 # Where the verdict form sits: the queue (the card leaves the queue on
@@ -80,6 +81,8 @@ def review_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = None
+    # The evidence the editor saw: evidence added meanwhile makes this a 409.
+    evidence_revision = int_or_none(request.POST.get("evidence_revision"))
     try:
         if version is None:
             raise ApplicationError("The form lacks the claim's version; reload the page.")
@@ -88,6 +91,7 @@ def review_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             verdict=submitted["verdict"],
             rationale=submitted["rationale"],
             version=version,
+            evidence_revision=evidence_revision,
             user=request.user,
         )
     except ApplicationError as exc:

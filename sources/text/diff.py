@@ -64,27 +64,38 @@ def _line(css: str, inner: str) -> str:
     return f'<div class="line {css}">{inner or "&#8203;"}</div>'
 
 
-def _words_diff(old: str, new: str) -> str:
+def _words_diff(old: str, new: str, *, shorten: bool = True) -> str:
     """One changed line, word by word: deletions and insertions marked inline,
-    long unchanged runs shortened."""
+    long unchanged runs shortened (unless ``shorten`` is false)."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     opcodes = matcher.get_opcodes()
     parts: list[str] = []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
+            same = "".join(a[i1:i2])
+            if not shorten:
+                parts.append(html.escape(same))
+                continue
             keep = "both"
             if index == 0:
                 keep = "tail"  # only the end of a leading run is next to a change
             elif index == len(opcodes) - 1:
                 keep = "head"
-            parts.append(_shorten("".join(a[i1:i2]), keep=keep, limit=MAX_CONTEXT_CHARS // 2))
+            parts.append(_shorten(same, keep=keep, limit=MAX_CONTEXT_CHARS // 2))
             continue
         if i2 > i1:
             parts.append(f"<del>{html.escape(''.join(a[i1:i2]))}</del>")
         if j2 > j1:
             parts.append(f"<ins>{html.escape(''.join(b[j1:j2]))}</ins>")
     return "".join(parts)
+
+
+def word_diff(old: str, new: str) -> str:
+    """Escaped HTML of ``new`` against ``old`` word by word, nothing left out:
+    what a quote's selected words became (``<del>`` the analyst's words that
+    went, ``<ins>`` the words now there)."""
+    return _words_diff(old, new, shorten=False)
 
 
 # Pairing lines costs one comparison per (old, new) pair; past this many pairs

@@ -176,6 +176,19 @@
     }
   });
 
+  /* "Select again" from Quotes to check: /sources/<id>/?relink=<evidence id>. */
+  function relinkFromAddress() {
+    var wanted = new URLSearchParams(window.location.search).get("relink");
+    if (wanted && document.querySelector('[data-orphan="' + CSS.escape(wanted) + '"]')) {
+      setRelink(wanted);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", relinkFromAddress);
+  } else {
+    relinkFromAddress();
+  }
+
   /* Hover tip for highlights: the innermost mark's claim. */
   document.addEventListener("mouseover", function (event) {
     var tip = document.getElementById("mark-tip");

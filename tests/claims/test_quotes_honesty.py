@@ -13,7 +13,7 @@ from claims.models import Claim, Evidence, Review, Verdict
 from claims.selectors import review_queue
 from claims_tracker.common.errors import ApplicationError
 from sources.models import Excerpt, Source
-from sources.rule_services import rule_create, rule_update
+from sources.rule_services import rule_update
 from sources.services import source_ingest
 from tests.factories import UserFactory
 
@@ -30,15 +30,6 @@ Councillor Ilse Varga said the contract was signed without a tender. "This is a 
 The harbour master, Kofi Haddad, said 12 berths would close during the works.
 """
 QUOTE = "the dredging contract was a fair deal for the town"
-
-
-@pytest.fixture
-def make_rule(django_capture_on_commit_callbacks):
-    def make(**fields):
-        with django_capture_on_commit_callbacks(execute=True):
-            return rule_create(user=None, **fields)
-
-    return make
 
 
 @pytest.fixture

@@ -111,3 +111,23 @@ def test_a_change_in_blank_lines_alone_is_still_reported():
     html = render_diff("One.\n\nTwo.", "One.\nTwo.")
 
     assert "only blank lines" in html
+
+
+def test_word_diff_marks_the_changed_words_and_keeps_the_rest_whole():
+    from sources.text.diff import word_diff
+
+    old = "The operator said fares would rise by 12 percent in April, " * 3
+    new = old.replace("12 percent", "15 percent", 1)
+    html_ = word_diff(old, new)
+    assert html_.count("<del>12</del><ins>15</ins>") == 1
+    assert "…" not in html_  # nothing left out, however long
+    assert html_.replace("<del>12</del><ins>15</ins>", "15") == new
+
+
+def test_word_diff_escapes_both_sides():
+    from sources.text.diff import word_diff
+
+    html_ = word_diff("a <b>bold</b> claim", "a <i>bold</i> claim")
+    assert "<b>" not in html_
+    assert "<i>" not in html_
+    assert html_.startswith("a &lt;<del>b</del><ins>i</ins>&gt;bold")
