@@ -42,6 +42,7 @@ SOURCE_FIELDS = (
     "published_at",
     "language",
     "site_name",
+    "metadata_provenance",
     "text",
     "status",
     "parse_error",

@@ -39,6 +39,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "updated_at",
             "evidence_count",
             "site_name",
+            "metadata_provenance",
             "original_filename",
         ]
         read_only_fields = fields

@@ -78,12 +78,16 @@ def source_fields(result: ExtractionResult, overrides: dict) -> dict[str, object
         if overrides.get("published_at")
         else result.published_at
     )
+    given = {"source": "analyst", "confidence": 1.0}
+    provenance = dict(result.provenance)
+    provenance.update({name: given for name in ("title", "published_at") if overrides.get(name)})
     return {
         "title": (overrides.get("title") or result.title or "")[:2000],
         "authors": list(result.authors),
         "published_at": published_at,
         "language": (result.language or "")[:12],
         "site_name": (result.site_name or "")[:200],
+        "metadata_provenance": provenance,
         "text": result.text,
         "status": SourceStatus.PARSED,
         "parse_error": "",

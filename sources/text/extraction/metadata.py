@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from sources.text import canonical, stopwords
+from sources.text import canonical
 from sources.text.errors import UrlError
 from sources.text.extraction import dates
 from sources.text.extraction.normalize import normalize_line
@@ -339,37 +339,3 @@ def clean_authors(
     # A publisher listed next to people is not an author; alone, it is the
     # only attribution the page gives (a corporate blog post, a wire story).
     return people or names
-
-
-# --- language ---------------------------------------------------------------
-
-_SCRIPTS = (
-    ("ko", re.compile(r"[\uac00-\ud7af]")),
-    ("ja", re.compile(r"[\u3040-\u30ff]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff]")),
-    ("he", re.compile(r"[\u0590-\u05ff]")),
-    ("ar", re.compile(r"[\u0600-\u06ff]")),
-    ("el", re.compile(r"[\u0370-\u03ff]")),
-    ("th", re.compile(r"[\u0e00-\u0e7f]")),
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-)
-
-
-def guess_language(text: str) -> str | None:
-    """ISO 639-1 from stop words (Latin script) or the dominant script; None if unsure."""
-    sample = text[:20000]
-    letters = sum(ch.isalpha() for ch in sample)
-    if not letters:
-        return None
-    for lang, pattern in _SCRIPTS:
-        if len(pattern.findall(sample)) > letters * 0.4:
-            return lang
-    words = [w.casefold() for w in _WORD.findall(sample)]
-    if len(words) < 5:
-        return None
-    scores = {
-        lang: sum(w in stop for w in words) / len(words)
-        for lang, stop in stopwords.BY_LANGUAGE.items()
-    }
-    lang, score = max(scores.items(), key=lambda item: item[1])
-    return lang if score >= 0.12 else None

@@ -389,3 +389,14 @@ def test_reader_query_count_is_flat(analyst_web, analyst, django_assert_max_num_
     with django_assert_max_num_queries(READER_MAX_QUERIES):
         response = analyst_web.get(reverse("claims:reader", args=[source.pk]))
     assert len(article_of(response).xpath(".//mark[@data-evidence]")) >= count
+
+
+def test_reader_says_where_each_metadata_field_came_from(analyst_web):
+    source = make_source(url="https://harbourdaily.example/quay")
+    tree = tree_of(analyst_web.get(reverse("claims:reader", args=[source.pk])))
+    published = tree.xpath("//*[@data-testid='provenance-published_at']")[0]
+    assert published.get("data-source") == source.metadata_provenance["published_at"]["source"]
+    assert published.get("data-source") == "dateline"
+    assert "confidence" in published.text_content()
+    authors = tree.xpath("//*[@data-testid='provenance-authors']")[0]
+    assert authors.get("data-source") == "byline"
