@@ -4,7 +4,7 @@ aggregates, so the number of queries does not grow with the page size."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -27,9 +27,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, RowNumber, Trim
 from rapidfuzz import fuzz, process
 
-from sources.models import ANCHOR_STATES_TO_CHECK
+from sources import selectors as source_selectors
+from sources.models import ANCHOR_STATES_TO_CHECK, Source, SourceStatus
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
+from .passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
 
 
 def _evidence_count(**where) -> Coalesce:
@@ -327,6 +329,18 @@ def evidence_for_source(*, source_id: int) -> list[Evidence]:
     )
 
 
+def evidence_is_anchored(evidence: Evidence, text: str) -> bool:
+    """The pair's quote points at its span of the source's text (``changed``
+    ones too)."""
+    excerpt = evidence.excerpt
+    return excerpt.anchor_state != "orphaned" and text[excerpt.start : excerpt.end] == excerpt.exact
+
+
+def evidence_needs_check(evidence: Evidence, text: str) -> bool:
+    """The quote does not show the analyst's words: changed, or not found."""
+    return evidence.excerpt.anchor_state == "changed" or not evidence_is_anchored(evidence, text)
+
+
 def evidence_deleted_since(*, since: dt.datetime) -> QuerySet[EvidenceTombstone]:
     return EvidenceTombstone.objects.filter(deleted_at__gte=since).order_by(
         "deleted_at", "evidence_id"
@@ -589,3 +603,51 @@ def claims_reviewed_for_user(
         .select_related("claim", "reviewer")
         .order_by("-created_at")[:limit]
     )
+
+
+def distinct_voices(evidence: Iterable[Evidence]) -> dict[str, dict[str, int]]:
+    """Per stance, how many distinct outlets and distinct speakers stand behind
+    it: how many independent voices, not how many quotes."""
+    result: dict[str, dict[str, int]] = {}
+    for stance in Stance.values:
+        items = [e for e in evidence if e.stance == stance]
+        outlets = {e.excerpt.source.outlet_id or f"s{e.excerpt.source_id}" for e in items}
+        speakers = {
+            (e.attributed_to or "").strip().lower()
+            for e in items
+            if (e.attributed_to or "").strip()
+        }
+        result[stance] = {"quotes": len(items), "outlets": len(outlets), "speakers": len(speakers)}
+    return result
+
+
+def claim_passages(*, claim: Claim, q: str = "") -> tuple[list[str], list[Passage]]:
+    """ "Find more evidence": the words searched (``q``'s, or the claim's own
+    significant words) and the best passages of any parsed source that use
+    them, leaving out the passages already linked to the claim.
+
+    All the words first (best ranked), then each word alone to widen recall:
+    both the SQLite fallback and websearch_to_tsquery require every word
+    given. At most 1 + MAX_SEARCH_WORDS queries; passages are then ranked by
+    how many of the words they use.
+    """
+    words = significant_words(q or claim.text)
+    searches = [" ".join(words)] + (words if len(words) > 1 else [])
+    sources: dict[int, Source] = {}
+    for search in searches:
+        qs = source_selectors.source_list(q=search, status=SourceStatus.PARSED)
+        for source in qs[:MAX_SOURCES]:
+            sources.setdefault(source.pk, source)
+        if len(sources) >= MAX_SOURCES:
+            break
+    taken: dict[int, set[tuple[int, int]]] = {}
+    for e in evidence_on_sources(claim_id=claim.pk, source_ids=list(sources)):
+        taken.setdefault(e.excerpt.source_id, set()).add((e.excerpt.start, e.excerpt.end))
+    passages: list[Passage] = []
+    min_score = 1 if len(words) <= 2 else 2
+    for source in list(sources.values())[:MAX_SOURCES]:
+        passages.extend(
+            source_passages(source, words, taken.get(source.pk, set()), min_score=min_score)
+        )
+    passages.sort(key=lambda p: -p.score)
+    return words, passages[:MAX_PASSAGES]

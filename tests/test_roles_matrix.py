@@ -35,7 +35,7 @@ from claims.models import Claim, Evidence
 from claims_tracker.common.tokens import api_token_create
 from sources import rule_services
 from sources.models import IngestBatch, ReparseJob, Source
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 from tests.support.roles import user_of_role
 from tests.support.rows import changed_tables, row_counts
 
@@ -249,9 +249,7 @@ NOT_PAGES = {"admin/"}
 def world(db) -> dict[str, Any]:
     """One of everything, made through the services."""
     lead = User.objects.create_user(username="matrix-lead")
-    source = source_ingest(
-        raw=ARTICLE, content_type="text/plain", outlet_domain="matrix.example"
-    ).source
+    source = SourceFactory(raw=ARTICLE, outlet_domain="matrix.example")
     claim = claim_services.claim_create(text="The library will close on Sundays", user=lead)
     claim_services.evidence_link(
         claim_id=claim.pk,
@@ -454,9 +452,9 @@ def test_admin_shows_a_source_raw_input_decoded_and_escaped(staff_client, db):
         "<p>Caf\u00e9 <b>opens</b> today, says the owner of the caf\u00e9 on the corner.</p>"
         "<script>alert(1)</script></body></html>"
     )
-    source = source_ingest(
-        raw=html.encode("utf-8"), content_type="text/html", charset="utf-8"
-    ).source
+    source = SourceFactory(
+        raw=html.encode("utf-8"), content_type="text/html", charset="utf-8", outlet_domain=None
+    )
 
     response = staff_client.get(f"/admin/sources/source/{source.pk}/change/")
 
