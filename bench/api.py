@@ -48,10 +48,12 @@ def _bench_url(database_url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{_bench_name(database_url)}"))
 
 
-def _ensure_database(database_url: str) -> None:
+def _ensure_database(database_url: str, name: str | None = None) -> None:
+    """Create the database ``name`` (default: this benchmark's) on the server
+    of ``database_url`` if it is missing."""
     import psycopg
 
-    name = _bench_name(database_url)
+    name = name or _bench_name(database_url)
     admin = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
@@ -180,7 +182,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+def _start_gunicorn(env: dict[str, str], port: int, workers: int = 2) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -189,7 +191,7 @@ def _start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "2",
+        str(workers),
         "--worker-class",
         "sync",
         "--timeout",

@@ -38,6 +38,18 @@ EXPORT_COLUMNS = {
 }
 COLUMNS = list(EXPORT_COLUMNS)
 CHUNK = 2000
+#: A cell beginning with one of these is run as a formula by spreadsheet
+#: programs (OWASP "CSV injection"): such cells get a leading apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text, never runs: strings that
+    begin with a formula trigger are prefixed with ``'``. Numbers and dates
+    are left alone (a negative number is not text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 def _rows(qs: QuerySet[Evidence]) -> Iterator[list]:
@@ -56,7 +68,7 @@ def csv_stream(qs: QuerySet[Evidence]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for row in _rows(qs):
-        yield writer.writerow(["" if v is None else v for v in row])
+        yield writer.writerow(["" if v is None else neutralise_cell(v) for v in row])
 
 
 def ndjson_stream(qs: QuerySet[Evidence]) -> Iterator[str]:

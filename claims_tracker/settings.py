@@ -8,6 +8,7 @@ required and the process refuses to start without it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
     "claims_tracker.common",
     "sources",
     "claims",
@@ -65,15 +68,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "claims_tracker.common.hygiene_middleware.TextHygieneMiddleware",
     "claims_tracker.common.middleware.PagesLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -122,6 +129,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES (429 page). Attempts
+# are kept in the database, so every worker process sees the same count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # failures are what we count; no row per good login
+AXES_VERBOSE = False
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "claims:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -154,12 +176,46 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
-# --- Celery -----------------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts and styles only from our own
+# static files (htmx included; no CDN, no inline code), nothing framed, no
+# plugins. (The claim page's JSON-LD is a data block: CSP does not run it.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Cache: shared by every process when REDIS_URL is set -------------------------
+# API throttling counts here. With Redis every gunicorn worker (and machine)
+# shares one budget per token; the embedded default is a per-process memory
+# cache, right for a single `runserver` process only.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "claims"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Celery -----------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -193,6 +249,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Parsers that refuse NUL and lone surrogates in any field (text_hygiene).
+    "DEFAULT_PARSER_CLASSES": [
+        "claims_tracker.common.parsers.JSONParser",
+        "claims_tracker.common.parsers.FormParser",
+        "claims_tracker.common.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "claims_tracker.common.api.Pagination",
     "PAGE_SIZE": 50,
@@ -234,6 +296,12 @@ SPECTACULAR_SETTINGS = {
 # --- Product settings --------------------------------------------------------------
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(5 * 1024 * 1024)))
 INGEST_ALLOW_PRIVATE_URLS = env_bool("INGEST_ALLOW_PRIVATE_URLS", False)
+# Ports a URL fetch may connect to: "80,443" by default; "*" allows any (tests
+# with local servers on random ports).
+_ports = os.environ.get("INGEST_ALLOWED_PORTS", "80,443").strip()
+INGEST_ALLOWED_PORTS: frozenset[int] | None = (
+    None if _ports == "*" else frozenset(int(p) for p in _ports.split(",") if p.strip())
+)
 FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
 REVIEW_ORGANIZATION = {
     "name": os.environ.get("REVIEW_ORG_NAME", "Claims Tracker"),
@@ -242,13 +310,25 @@ REVIEW_ORGANIZATION = {
 # Sources per re-parse task: small enough to finish well within the time limit.
 REPARSE_CHUNK_SIZE = int(os.environ.get("REPARSE_CHUNK_SIZE", "100"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Request bodies are capped before they are read: a non-file body (JSON, form
+# fields) over DATA_UPLOAD_MAX_MEMORY_SIZE is refused from its Content-Length;
+# a multipart body over INGEST_MAX_UPLOAD_BYTES likewise, and each uploaded
+# file stops streaming in as soon as it passes INGEST_MAX_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES + 1024 * 1024
+INGEST_MAX_UPLOAD_BYTES = int(
+    os.environ.get("INGEST_MAX_UPLOAD_BYTES", str(4 * INGEST_MAX_BYTES + 1024 * 1024))
+)
+FILE_UPLOAD_HANDLERS = [
+    "claims_tracker.common.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -77,6 +77,10 @@ class SourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     list_display_links = ("id", "title_or_url")
     list_filter = ("status", "content_type", "outlet", "ingested_at")
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     search_fields = ("title", "url", "content_sha256", "original_filename")
     date_hierarchy = "ingested_at"
     list_select_related = ("outlet",)
@@ -151,8 +155,7 @@ class SourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             text = text[:RAW_PREVIEW_CHARS]
         # format_html escapes the text: raw HTML is shown, never rendered.
         return format_html(
-            '<pre class="raw-input" style="{}">{}{}</pre><p>{} bytes</p>',
-            "white-space: pre-wrap; max-height: 40em; overflow: auto;",
+            '<pre class="raw-input">{}{}</pre><p>{} bytes</p>',
             text,
             suffix,
             f"{len(raw):,}",

@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +19,7 @@ from claims_tracker.common.api_schema import (
     WRITE_ERRORS,
 )
 from claims_tracker.common.errors import ApplicationError
+from claims_tracker.common.parsers import FormParser, JSONParser, MultiPartParser
 from claims_tracker.common.roles import ReadOrAnalyst, ReadOrEditor
 
 from . import rule_services, selectors, services

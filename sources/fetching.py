@@ -1,9 +1,15 @@
 """Fetch a web page for ingestion, safely.
 
-``fetch_url`` only speaks http(s), refuses hosts that resolve to private,
-loopback, link-local, multicast, reserved or unspecified addresses (on every
-redirect hop), stops reading as soon as the body exceeds the size limit, and
-accepts only HTML and plain text.
+``fetch_url`` only speaks http(s), on the allowed ports (80 and 443 unless
+``INGEST_ALLOWED_PORTS`` says otherwise), refuses hosts that resolve to
+private, loopback, link-local, multicast, reserved or unspecified addresses
+(on every redirect hop), stops reading as soon as the body exceeds the size
+limit, and accepts only HTML and plain text.
+
+DNS rebinding: each hop's host is resolved **once**; the connection goes to
+that very address (the URL's host is replaced by the checked IP), while the
+``Host`` header and, for https, the TLS SNI name and certificate check keep
+the original host name. A second, different DNS answer is never asked for.
 
 Status codes of the errors it raises (``FetchError``): the user's own
 input gets 400 (bad scheme, private address, unresolvable host), 413 (too
@@ -19,10 +25,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -38,6 +46,8 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TOTAL_TIMEOUT_FACTOR = 4
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+#: Ports a fetch may connect to unless the caller allows others.
+DEFAULT_PORTS = frozenset({80, 443})
 
 
 @dataclass
@@ -88,10 +98,43 @@ def is_public_address(address: str) -> bool:
     return True
 
 
-def check_url_allowed(url: str, *, allow_private: bool = False) -> None:
-    """Refuse a URL we must not fetch: other schemes, or a non-public host."""
+@dataclass(frozen=True)
+class Target:
+    """One hop, checked: where to connect and what to call the host."""
+
+    url: str  # the URL as given (what redirects are resolved against)
+    scheme: str
+    host: str  # the name for Host and SNI
+    port: int
+    address: str  # the checked IP address the connection goes to
+
+    @property
+    def host_header(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        name = f"[{self.host}]" if ":" in self.host else self.host
+        return name if self.port == default else f"{name}:{self.port}"
+
+    @property
+    def pinned_url(self) -> str:
+        """The URL with its host replaced by the checked address (and no
+        credentials): what the HTTP client actually connects to."""
+        parts = urlsplit(self.url)
+        ip = f"[{self.address}]" if ":" in self.address else self.address
+        return urlunsplit((self.scheme, f"{ip}:{self.port}", parts.path or "/", parts.query, ""))
+
+
+def check_url_allowed(
+    url: str,
+    *,
+    allow_private: bool = False,
+    allowed_ports: Collection[int] | None = DEFAULT_PORTS,
+) -> Target:
+    """Refuse a URL we must not fetch: other schemes, other ports (``None``
+    allows any), or a host with any non-public address. Resolves the host
+    once and returns the address to connect to."""
     parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
         raise FetchError(
             f"Only http and https URLs can be fetched, not {parts.scheme or 'this'!r}.",
             code="url_scheme",
@@ -102,31 +145,45 @@ def check_url_allowed(url: str, *, allow_private: bool = False) -> None:
         raise FetchError(f"The URL {url!r} is not valid.", code="url_invalid") from exc
     if not host:
         raise FetchError(f"The URL {url!r} has no host.", code="url_invalid")
-    if allow_private:
-        return
-    port = port or (443 if parts.scheme.lower() == "https" else 80)
-    refused = [a for a in resolve_host(host, port) if not is_public_address(a)]
-    if refused:
+    port = port or (443 if scheme == "https" else 80)
+    if allowed_ports is not None and port not in allowed_ports:
+        ports = ", ".join(str(p) for p in sorted(allowed_ports))
         raise FetchError(
-            f"The host {host!r} resolves to a private or reserved address "
-            f"({refused[0]}); only public web addresses can be fetched.",
-            code="url_private",
-            status=400,
+            f"Port {port} is not allowed for fetching (allowed: {ports}; "
+            "INGEST_ALLOWED_PORTS changes this).",
+            code="url_port",
         )
+    addresses = resolve_host(host, port)
+    if not addresses:
+        raise FetchError(f"The host {host!r} could not be resolved.", code="url_unresolvable")
+    if not allow_private:
+        refused = [a for a in addresses if not is_public_address(a)]
+        if refused:
+            raise FetchError(
+                f"The host {host!r} resolves to a private or reserved address "
+                f"({refused[0]}); only public web addresses can be fetched.",
+                code="url_private",
+                status=400,
+            )
+    return Target(url=url, scheme=scheme, host=host, port=port, address=addresses[0])
 
 
 def fetch_url(
-    url: str, *, max_bytes: int, timeout: float, allow_private: bool = False
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    allow_private: bool = False,
+    allowed_ports: Collection[int] | None = DEFAULT_PORTS,
+    verify: ssl.SSLContext | bool = True,
 ) -> FetchedPage:
     """Fetch an HTML or plain-text page, following at most 5 redirects.
 
-    Every hop is checked before connecting. DNS rebinding: we resolve and
-    validate the host, then let httpx connect by host name, which resolves it
-    again; a hostile DNS server could answer differently the second time. We
-    accept that window (short TTLs aside, it needs a hostile DNS server for the
-    page's own domain) rather than pin connections to the checked address,
-    which would complicate TLS (SNI and certificate checks use the name).
-    Proxies from the environment are ignored so the check means something.
+    Every hop is checked (scheme, port, every address of its host) before
+    connecting, and the connection is pinned to the checked address (see the
+    module docstring). Proxies from the environment are ignored so the check
+    means something. ``verify`` is for tests with their own certificate
+    authority.
     """
     deadline = time.monotonic() + timeout * TOTAL_TIMEOUT_FACTOR
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
@@ -137,15 +194,29 @@ def fetch_url(
             follow_redirects=False,
             trust_env=False,
             headers=headers,
+            verify=verify,
         ) as client:
             for _hop in range(MAX_REDIRECTS + 1):
-                check_url_allowed(current, allow_private=allow_private)
-                with client.stream("GET", current) as response:
+                target = check_url_allowed(
+                    current, allow_private=allow_private, allowed_ports=allowed_ports
+                )
+                request = client.build_request(
+                    "GET",
+                    target.pinned_url,
+                    headers={"Host": target.host_header},
+                    extensions={"sni_hostname": target.host} if target.scheme == "https" else {},
+                )
+                response = client.send(request, stream=True)
+                try:
                     location = response.headers.get("location")
                     if response.status_code in REDIRECT_STATUSES and location:
-                        current = urljoin(str(response.url), location.strip())
+                        current = urljoin(target.url, location.strip())
                         continue
-                    return _read_page(response, max_bytes=max_bytes, deadline=deadline)
+                    return _read_page(
+                        response, url=target.url, max_bytes=max_bytes, deadline=deadline
+                    )
+                finally:
+                    response.close()
     except httpx.TimeoutException as exc:
         raise FetchError(
             f"Fetching {current} timed out after {timeout:g} seconds.",
@@ -165,8 +236,10 @@ def fetch_url(
     )
 
 
-def _read_page(response: httpx.Response, *, max_bytes: int, deadline: float) -> FetchedPage:
-    final_url = str(response.url)
+def _read_page(
+    response: httpx.Response, *, url: str, max_bytes: int, deadline: float
+) -> FetchedPage:
+    final_url = url
     if not 200 <= response.status_code < 300:
         raise FetchError(
             f"The server answered {response.status_code} for {final_url}.",

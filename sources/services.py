@@ -213,6 +213,7 @@ def source_ingest_url(
         max_bytes=settings.INGEST_MAX_BYTES,
         timeout=settings.FETCH_TIMEOUT,
         allow_private=settings.INGEST_ALLOW_PRIVATE_URLS,
+        allowed_ports=settings.INGEST_ALLOWED_PORTS,
     )
     content_type = (
         "text/html" if page.content_type in {"text/html", "application/xhtml+xml"} else "text/plain"

@@ -169,3 +169,13 @@ def celery_worker_factory(_worker_database, transactional_db):
 @pytest.fixture
 def celery_worker(celery_worker_factory) -> CeleryWorker:
     return celery_worker_factory()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    from tests.support.tally import summary
+
+    lines = summary()
+    if lines:
+        terminalreporter.section("reliability suite (hostile cases)")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -7,11 +7,19 @@ Roles are ordered: each may do what the one before it may, and more.
 - analyst: + ingest sources, create/edit claims, link/edit/unlink evidence;
 - editor: + verdicts, the review queue, extraction rules.
 The admin is for staff only (``is_staff``): none of the four roles gets in.
+
+The tables are checked against the URLconf and the OpenAPI schema
+(``test_every_api_operation_has_a_rule``, ``test_every_page_route_has_a_rule``):
+an endpoint added without a rule here fails, and the message says which
+``Case`` line to add. A case with ``ok=None`` only checks the permission: the
+roles it allows get anything but 401/403/a login redirect (a fragment may
+answer 400 to an empty body), the others are refused and change nothing.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +27,16 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from django.urls import URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from claims import services as claim_services
 from claims.models import Claim, Evidence
+from claims_tracker.common.tokens import api_token_create
 from sources import rule_services
-from sources.models import ReparseJob, Source
+from sources.models import IngestBatch, ReparseJob, Source
 from sources.services import source_ingest
+from tests.support.rows import changed_tables, row_counts
 
 ROLES = ("anonymous", "viewer", "analyst", "editor")
 RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -47,7 +58,7 @@ class Case:
     method: str
     path: str
     min_role: str
-    ok: tuple[int, ...] = (200,)
+    ok: tuple[int, ...] | None = (200,)
     body: dict[str, Any] | None = None
 
 
@@ -140,6 +151,14 @@ API = [
     Case("review-queue", "get", "/api/review-queue/", "editor"),
     Case("schema", "get", "/api/schema/", "viewer"),
     Case("docs", "get", "/api/docs/", "viewer"),
+    Case("redoc", "get", "/api/redoc/", "viewer"),
+    Case("api-root", "get", "/api/", "viewer"),
+    Case("claims-similar", "get", "/api/claims/similar/?text=library", "viewer"),
+    Case("reparse-jobs-list", "get", "/api/reparse-jobs/", "viewer"),
+    Case("rules-detail", "get", "/api/rules/{rule}/", "viewer"),
+    Case("tokens-list", "get", "/api/tokens/", "viewer"),
+    Case("tokens-create", "post", "/api/tokens/", "viewer", (201,), {"name": "matrix {n}"}),
+    Case("tokens-delete", "delete", "/api/tokens/{token}/", "viewer", None),
 ]
 
 PAGES = [
@@ -168,7 +187,36 @@ PAGES = [
     ),
     Case("rules", "get", "/rules/", "viewer"),
     Case("admin", "get", "/admin/", STAFF_ONLY),
+    Case("healthz", "get", "/healthz", "anonymous"),
+    Case("login", "get", "/accounts/login/", "anonymous"),
+    Case("logout", "post", "/accounts/logout/", "anonymous", (302,)),
+    Case("profile", "get", "/accounts/profile/", "viewer"),
+    Case("ingest-batch", "get", "/sources/batches/{batch}/", "viewer"),
+    Case("rule-create", "get", "/rules/new/", "editor"),
+    Case("rule-preview", "post", "/rules/preview/", "editor", None),
+    Case("rule-orphans", "get", "/rules/orphans/", "viewer"),
+    Case("rule-job", "get", "/rules/jobs/{job}/", "viewer"),
+    Case("rule-edit", "get", "/rules/{rule}/edit/", "editor"),
+    Case("rule-delete", "get", "/rules/{rule}/delete/", "editor"),
+    Case("rule-toggle", "post", "/rules/{rule}/toggle/", "editor", None),
+    Case("rule-move", "post", "/rules/{rule}/move/", "editor", None),
+    Case("reader-article", "get", "/ui/reader/{source}/article/", "viewer"),
+    Case("reader-raw", "get", "/ui/reader/{source}/raw/", "viewer"),
+    Case("reader-panel", "get", "/ui/reader/{source}/panel/", "analyst", None),
+    Case("reader-link", "post", "/ui/reader/{source}/link/", "analyst", None),
+    Case("claim-search", "get", "/ui/claims/search/?q=library", "viewer"),
+    Case("claim-similar", "get", "/ui/claims/similar/?text=library", "viewer"),
+    Case("find-more", "get", "/ui/claims/{claim}/find/", "viewer", None),
+    Case("find-more-link", "post", "/ui/claims/{claim}/link/", "analyst", None),
+    Case("evidence-edit", "post", "/ui/evidence/{evidence}/edit/", "analyst", None),
+    Case("evidence-unlink", "post", "/ui/evidence/{evidence}/unlink/", "analyst", None),
+    Case("quotes", "get", "/quotes/", "viewer"),
+    Case("quote-confirm", "post", "/ui/quotes/{evidence}/confirm/", "analyst", None),
+    Case("quote-unlink", "post", "/ui/quotes/{evidence}/unlink/", "analyst", None),
 ]
+# Routes that are not pages of their own (handled elsewhere in this module, or
+# not a route a person opens): the admin's many URLs are staff-only as a whole.
+NOT_PAGES = {"admin/"}
 
 
 @pytest.fixture
@@ -210,6 +258,8 @@ def world(db) -> dict[str, Any]:
         pattern=r"^Filed by the matrix desk\.$",
     )
     job = change.reparse_job or ReparseJob.objects.create(status="done", reason="matrix")
+    batch = IngestBatch.objects.create(total=0)
+    token, _key = api_token_create(user=lead, name="matrix lead")
     claim.refresh_from_db()
     return {
         "source": source.pk,
@@ -219,6 +269,8 @@ def world(db) -> dict[str, Any]:
         "reviewed": reviewed.pk,
         "rule": change.rule.pk,
         "job": job.pk,
+        "batch": batch.pk,
+        "token": token.pk,
     }
 
 
@@ -257,6 +309,7 @@ def test_api_matrix(case: Case, role: str, world):
     path = _fill(case.path, world)
     kwargs = {"format": "json"} if case.body is not None else {}
     body = _fill(case.body, world) if case.body is not None else None
+    before = row_counts()
 
     response = (
         getattr(client, case.method)(path, body, **kwargs)
@@ -265,13 +318,13 @@ def test_api_matrix(case: Case, role: str, world):
     )
 
     if _allowed(case, role):
-        assert response.status_code in case.ok, _explain(response)
+        _assert_allowed(case, response)
     elif role == "anonymous":
         assert response.status_code in {401, 403}, _explain(response)
     else:
         assert response.status_code == 403, _explain(response)
     if not _allowed(case, role):
-        _assert_nothing_changed(case, world)
+        _assert_nothing_changed(case, world, before)
 
 
 @pytest.mark.parametrize(("case", "role"), _params(PAGES))
@@ -281,13 +334,14 @@ def test_page_matrix(case: Case, role: str, world):
     if user is not None:
         client.force_login(user)
     path = _fill(case.path, world)
+    before = row_counts()
     if case.method == "post":
         response = client.post(path, _fill(case.body or {}, world))
     else:
         response = client.get(path)
 
     if _allowed(case, role):
-        assert response.status_code in case.ok, _explain(response)
+        _assert_allowed(case, response)
     elif role == "anonymous":
         assert response.status_code == 302, _explain(response)
         assert response["Location"].startswith(("/accounts/login/", "/admin/login/"))
@@ -298,11 +352,22 @@ def test_page_matrix(case: Case, role: str, world):
     else:
         assert response.status_code == 403, _explain(response)
     if not _allowed(case, role):
-        _assert_nothing_changed(case, world)
+        _assert_nothing_changed(case, world, before)
 
 
-def _assert_nothing_changed(case: Case, world: dict[str, Any]) -> None:
-    """A refused write leaves the data as it was."""
+def _assert_allowed(case: Case, response) -> None:
+    if case.ok is not None:
+        assert response.status_code in case.ok, _explain(response)
+        return
+    assert response.status_code not in {401, 403}, _explain(response)
+    location = response.headers.get("Location", "")
+    assert not location.startswith(("/accounts/login/", "/admin/login/")), _explain(response)
+
+
+def _assert_nothing_changed(case: Case, world: dict[str, Any], before: dict[str, int]) -> None:
+    """A refused write leaves the data as it was: every table has the rows it
+    had, and the claim its version and verdict."""
+    assert changed_tables(before, row_counts()) == {}
     claim = Claim.objects.get(pk=world["claim"])
     assert claim.version == world["version"]
     assert claim.verdict == "unreviewed"
@@ -392,3 +457,71 @@ def test_verdicts_cannot_be_changed_in_the_admin(staff_client, world):
     claim = Claim.objects.get(pk=world["claim"])
     assert claim.verdict == "unreviewed"
     assert claim.text == "The library will close on Sundays"
+
+
+# --- the tables cover every endpoint ------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{[^}]*\}|<[^>]*>")
+
+
+def _shape(path: str) -> str:
+    """``/api/claims/{id}/`` and ``/api/claims/{claim}/?x=1`` → ``/api/claims/{}/``."""
+    return _PLACEHOLDER.sub("{}", path.split("?", 1)[0])
+
+
+def _route_patterns(resolver=None, prefix: str = "") -> list[str]:
+    resolver = resolver or get_resolver()
+    routes = []
+    for entry in resolver.url_patterns:
+        pattern = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if pattern in NOT_PAGES:
+                continue
+            routes += _route_patterns(entry, pattern)
+        else:
+            routes.append("/" + pattern)
+    return routes
+
+
+def test_every_api_operation_has_a_rule():
+    """Every operation of the OpenAPI schema has a Case in ``API``."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    spec = SchemaGenerator().get_schema(request=None, public=True)
+    covered = {(c.method, _shape(c.path)) for c in API}
+    missing = [
+        (method, path)
+        for path, operations in spec["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+        and (method, _shape(path)) not in covered
+    ]
+    assert not missing, (
+        "API operations without a role rule. Add to API in tests/test_roles_matrix.py, "
+        "with the lowest role that may call it (viewer | analyst | editor):\n"
+        + "\n".join(
+            f'    Case("{path.strip("/").replace("/", "-")}-{method}", "{method}", "{path}", "<role>"),'
+            for method, path in missing
+        )
+    )
+
+
+def test_every_page_route_has_a_rule():
+    """Every route of the URLconf (outside the admin) has a Case in ``PAGES``
+    or, under /api/, in ``API``."""
+    covered = {_shape(c.path) for c in PAGES + API}
+    missing = [
+        route
+        for route in _route_patterns()
+        if _shape(route) not in covered
+        # The router's regex routes (and the 404 catch-all) are checked through the
+        # schema above; format-suffix twins share their route's rule.
+        and not route.startswith("/api/^")
+        and "<drf_format_suffix" not in route
+    ]
+    assert not missing, (
+        "URL routes without a role rule. Add to PAGES (or API) in tests/test_roles_matrix.py, "
+        "with the method a person uses and the lowest role that may (anonymous | viewer | "
+        "analyst | editor); ok=None when only the permission can be checked without a body:\n"
+        + "\n".join(f'    Case("<name>", "get", "{route}", "<role>"),' for route in missing)
+    )

@@ -24,6 +24,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .errors import ApplicationError
+from .uploads import UploadTooLarge
 
 #: The largest id a client may send: bigger numbers cannot be any row's id
 #: (and SQLite cannot even compare them), so they are refused as input.
@@ -233,6 +234,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, UploadTooLarge):
+        return Response(
+            {"detail": str(exc), "code": "too_large"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return Response(

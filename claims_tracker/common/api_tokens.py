@@ -1,6 +1,8 @@
 """``/api/tokens/``: the signed-in user's own API tokens (list, create, revoke).
 
 The key is returned once, by the create call; only its digest is stored.
+Creating a token needs a session (a person signed in): a request
+authenticated by a token gets 403, so a leaked token cannot mint more.
 """
 
 from __future__ import annotations
@@ -8,11 +10,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .api import ConditionalGetMixin
+from .api import ConditionalGetMixin, as_utc
 from .api_schema import ERROR_RESPONSES, WRITE_ERRORS
 from .models import ApiToken
 from .roles import role_of
@@ -32,6 +35,8 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "created_at",
             "last_used_at",
             "revoked_at",
+            "expires_at",
+            "read_only",
             "active",
             "role",
         ]
@@ -42,7 +47,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         return self.context.get("role") or role_of(obj.user)
 
     def get_active(self, obj: ApiToken) -> bool:
-        return obj.revoked_at is None
+        return obj.revoked_at is None and not obj.is_expired()
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):
@@ -56,6 +61,15 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 class ApiTokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(
         max_length=100, help_text="What the token is for, e.g. “archive sync”."
+    )
+    expires_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the token stops working (in the future, at most 10 years ahead); "
+        "omit or null for no expiry.",
+    )
+    read_only = serializers.BooleanField(
+        required=False, default=False, help_text="Reads only: any write with it gets 403."
     )
 
 
@@ -83,14 +97,25 @@ class ApiTokenViewSet(
         return {**super().get_serializer_context(), "role": role_of(self.request.user)}
 
     @extend_schema(
-        summary="Create a token (the key is returned once)",
+        summary="Create a token (the key is returned once; session only)",
         request=ApiTokenCreateSerializer,
         responses={201: ApiTokenCreatedSerializer, **WRITE_ERRORS},
     )
     def create(self, request: Request) -> Response:
+        if isinstance(request.auth, ApiToken):
+            raise PermissionDenied(
+                "Tokens are created by a signed-in person (your profile page, or this "
+                "endpoint with a session), not with another token."
+            )
         serializer = ApiTokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, key = api_token_create(user=request.user, name=serializer.validated_data["name"])
+        data = serializer.validated_data
+        token, key = api_token_create(
+            user=request.user,
+            name=data["name"],
+            expires_at=as_utc(data.get("expires_at")),
+            read_only=data["read_only"],
+        )
         token.key = key
         body = ApiTokenCreatedSerializer(token, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)

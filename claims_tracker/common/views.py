@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -46,7 +49,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    """The user's API tokens: create (the key is shown once) and revoke."""
+    """The user's API tokens: create (the key is shown once; optionally
+    read-only, optionally expiring) and revoke; each shows when it was last used."""
     new_key = None
     if request.method == "POST":
         try:
@@ -54,8 +58,14 @@ def profile(request: HttpRequest) -> HttpResponse:
                 api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
                 messages.success(request, "Token revoked.")
                 return redirect("accounts:profile")
-            _, new_key = api_token_create(user=request.user, name=request.POST.get("name", ""))
-        except (ApplicationError, ValueError) as exc:
+            days = request.POST.get("expires_in_days", "")
+            _, new_key = api_token_create(
+                user=request.user,
+                name=request.POST.get("name", ""),
+                expires_at=timezone.now() + dt.timedelta(days=int(days)) if days else None,
+                read_only=request.POST.get("scope") == "read",
+            )
+        except (ApplicationError, ValueError, OverflowError) as exc:
             messages.error(request, str(exc))
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "profile.html", {"tokens": tokens, "new_key": new_key})

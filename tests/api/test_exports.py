@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from claims.exports import COLUMNS
+from claims.exports import COLUMNS, neutralise_cell
 from claims.services import claim_create, evidence_link
 from sources.services import source_ingest
 
@@ -97,3 +97,50 @@ def test_export_needs_authentication(client_for, pairs):
     response = client_for(None).get("/api/evidence/?format=ndjson")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example")', "+1+2", "-2+3", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        *((f, "'" + f) for f in FORMULAS),
+        ("\tTAB", "'\tTAB"),
+        ("\rCR", "'\rCR"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        (-3, -3),
+    ],
+)
+def test_neutralise_cell_follows_the_owasp_rule(value, cell):
+    assert neutralise_cell(value) == cell
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(viewer_client, analyst, payload):
+    """OWASP's rule: a cell beginning with = + - @ tab or CR gets a leading
+    apostrophe, so a spreadsheet shows it as text; NDJSON keeps it as is."""
+    source = source_ingest(raw=TEXT, content_type="text/plain").source
+    claim = claim_create(text=f"{payload} is a claim", user=analyst)
+    evidence_link(
+        claim_id=claim.pk,
+        source_id=source.pk,
+        stance="mentions",
+        exact="taxes will not rise",
+        attributed_to=payload,
+        note=payload,
+        user=analyst,
+    )
+
+    response = viewer_client.get("/api/evidence/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["note"] == "'" + payload
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), row
+    assert rows[0]["start"].isdigit()  # numbers stay numbers
+
+    ndjson = viewer_client.get("/api/evidence/?format=ndjson")
+    line = json.loads(b"".join(ndjson.streaming_content).decode().splitlines()[0])
+    assert line["note"] == payload

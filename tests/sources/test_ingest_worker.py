@@ -37,7 +37,7 @@ def test_a_url_batch_is_fetched_by_a_real_worker(celery_worker_factory):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    celery_worker_factory(env={"INGEST_ALLOW_PRIVATE_URLS": "1"})
+    celery_worker_factory(env={"INGEST_ALLOW_PRIVATE_URLS": "1", "INGEST_ALLOWED_PORTS": "*"})
     try:
         batch = ingest_batch_create(
             urls=[f"{base}/{n}" for n in range(1, 4)], outlet_domain="baycourier.example"

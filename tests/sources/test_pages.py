@@ -87,6 +87,7 @@ def test_several_files_get_a_result_each(analyst_web):
 
 def test_a_url_is_fetched_once_and_then_reported_as_duplicate(analyst_web, page_server, settings):
     settings.INGEST_ALLOW_PRIVATE_URLS = True
+    settings.INGEST_ALLOWED_PORTS = None  # the local server listens on a random port
     url = f"{page_server}/ferry?utm_source=newsletter"
 
     first = analyst_web.post("/sources/new/", {"urls": url})
@@ -151,6 +152,7 @@ def test_several_urls_are_fetched_in_the_background_with_progress(
     analyst_web, page_server, settings, django_capture_on_commit_callbacks
 ):
     settings.INGEST_ALLOW_PRIVATE_URLS = True
+    settings.INGEST_ALLOWED_PORTS = None  # the local server listens on a random port
     urls = f"{page_server}/a\n{page_server}/b\n{page_server}/a"
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -168,6 +170,7 @@ def test_several_urls_are_fetched_in_the_background_with_progress(
 
 def test_a_batch_item_delivered_twice_is_counted_once(analyst, page_server, settings):
     settings.INGEST_ALLOW_PRIVATE_URLS = True
+    settings.INGEST_ALLOWED_PORTS = None  # the local server listens on a random port
     batch = IngestBatch.objects.create(total=1)
     item = IngestItem.objects.create(batch=batch, url=f"{page_server}/a")
 
@@ -180,7 +183,8 @@ def test_a_batch_item_delivered_twice_is_counted_once(analyst, page_server, sett
     assert (batch.done, batch.failed) == (1, 0)
 
 
-def test_a_failing_url_is_reported_in_its_batch(analyst, page_server):
+def test_a_failing_url_is_reported_in_its_batch(analyst, page_server, settings):
+    settings.INGEST_ALLOWED_PORTS = None  # the port is allowed; the address is not
     batch = IngestBatch.objects.create(total=1)
     item = IngestItem.objects.create(batch=batch, url=f"{page_server}/a")  # loopback: refused
 

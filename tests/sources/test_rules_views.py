@@ -373,7 +373,7 @@ def test_job_fragment_shows_counters_and_keeps_polling_while_running(editor_web,
     assert '<dd data-testid="job-relocated">2</dd>' in content
     assert ">1</a></dd>" in content  # orphaned, linking to the list
     assert '<dd data-testid="job-failed">0</dd>' in content
-    assert "width: 40%" in content
+    assert "pct-40" in content
     assert "HX-Trigger" not in response.headers
 
 
@@ -384,7 +384,7 @@ def test_job_fragment_stops_polling_when_done(editor_web, db):
 
     content = response.content.decode()
     assert "hx-trigger" not in content
-    assert "width: 100%" in content
+    assert "pct-100" in content
     assert response.headers["HX-Trigger"] == "reparse-finished"
 
 

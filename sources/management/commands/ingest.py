@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims_tracker.common.errors import ApplicationError
+from claims_tracker.common.text_hygiene import check_text, repair_text
 from sources import services
 
 
@@ -37,7 +38,15 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="One JSON object per line.")
 
     def handle(self, *args, **options) -> None:
-        inputs: list[tuple[str, Path | None]] = [(str(p), p) for p in _files(options["paths"])]
+        try:
+            check_text({"--outlet": options.get("outlet") or "", "--url": options["url"]})
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        # A file name that is not valid UTF-8 arrives with lone surrogates
+        # (surrogateescape): it is read by its path, shown and stored repaired.
+        inputs: list[tuple[str, Path | None]] = [
+            (repair_text(str(p)), p) for p in _files(options["paths"])
+        ]
         inputs += [(url, None) for url in options["url"]]
         if not inputs:
             raise CommandError("Nothing to ingest: give file or directory paths, or --url URL.")
@@ -83,7 +92,7 @@ class Command(BaseCommand):
                 result = services.source_ingest(
                     raw=path.read_bytes(),
                     content_type=content_type,
-                    filename=path.name,
+                    filename=repair_text(path.name),
                     outlet_domain=outlet,
                 )
         except ApplicationError as exc:

@@ -24,6 +24,7 @@ from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
+from sources.text.errors import ExtractionError
 from sources.text.extraction import dates, metadata, textdump
 from sources.text.extraction.normalize import normalize_line
 
@@ -92,8 +93,33 @@ class HtmlResult:
     tree: HtmlElement | None = field(default=None, repr=False)
 
 
+#: Deeper pages are refused: libxml2 silently drops whatever is nested past
+#: 255 levels, so such a page would lose text without anyone knowing (and deep
+#: trees are what recursive extractors choke on). Real articles stay far below.
+MAX_HTML_DEPTH = 200
+
+
+def nesting_depth(tree: HtmlElement) -> int:
+    """How many elements deep the tree goes (the root is depth 1)."""
+    depth = deepest = 0
+    for event, _element in etree.iterwalk(tree, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def parse(raw: str) -> HtmlElement | None:
-    return load_html(raw)
+    tree = load_html(raw)
+    if tree is not None and nesting_depth(tree) > MAX_HTML_DEPTH:
+        raise ExtractionError(
+            f"The HTML is nested more than {MAX_HTML_DEPTH} elements deep; such a page "
+            "cannot be read reliably and is refused.",
+            code="too_nested",
+        )
+    return tree
 
 
 def strip_selectors(tree: HtmlElement, selectors: Sequence[CSSSelector]) -> None:
