@@ -2,19 +2,27 @@
 
     python -m bench.extraction [--rounds N] [--limit N]
 
-HTML pages come from ``BENCH_DATA`` (a directory with ``html/<id>.html.gz``
-and ``ground-truth/<id>.json``; default ``../shared/extraction-dev`` when it
-exists), else from the HTML fixtures in ``tests/fixtures/articles``. Quality
-and speed are measured in the same run: body shingle P/R/F1 and metadata
-exact-match accuracy for our ``extract()`` and for bare trafilatura, then
-throughput of both on the same pages (best of several rounds), then the
-plain-text cleaner against the text fixtures.
+HTML pages come from ``BENCH_DATA``: our dev-set layout (``html/<id>.html.gz``
+and ``ground-truth/<id>.json``) or a public article-extraction benchmark's
+(``html/`` and one ``ground-truth.json`` with ``articleBody``); default
+``../shared/extraction-dev`` when it exists, else the HTML fixtures in
+``tests/fixtures/articles``. Measured in one run:
+
+- HTML: body shingle P/R/F1 and title/author/date accuracy of our ``extract()``
+  and of bare trafilatura (``extract`` for the body, ``bare_extraction`` with
+  its metadata for the fields);
+- text dumps of the same pages (rendered by ``sources.text.extraction.dumps``
+  in each style): body P/R/F1 of our cleaner, of the whole dump (nothing
+  removed) and of trafilatura on the dump; the classifier's held-out figure
+  (k-fold by page, from the model file: those dumps were never trained on);
+- throughput of ``extract()`` against ``trafilatura.extract`` without and
+  with metadata, on the same pages, rounds alternating (best of N);
+- the plain-text cleaner against the text fixtures.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import logging
 import os
@@ -35,6 +43,9 @@ from bench.scoring import (
     title_match,
 )
 from sources.text.extraction import extract
+from sources.text.extraction.blockmodel import read_model_file
+from sources.text.extraction.corpus import CorpusError, load_corpus
+from sources.text.extraction.dumps import STYLES, render_dump
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
@@ -64,25 +75,14 @@ class Scores:
 
 
 def load_html_pages(data: Path | None) -> tuple[str, list[Page]]:
-    if data is not None and (data / "html").is_dir():
-        pages = []
-        for path in sorted((data / "html").glob("*.html.gz")):
-            name = path.name.removesuffix(".html.gz")
-            truth = json.loads((data / "ground-truth" / f"{name}.json").read_text("utf-8"))
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                raw = handle.read()
-            pages.append(
-                Page(
-                    name,
-                    raw,
-                    truth.get("url"),
-                    truth.get("title"),
-                    truth.get("author"),
-                    truth.get("publish_date"),
-                    truth.get("main_content") or "",
-                )
-            )
-        return str(data), pages
+    if data is not None:
+        try:
+            corpus = load_corpus(data)
+        except CorpusError as error:
+            print(f"{error}: using the fixtures", file=sys.stderr)
+        else:
+            pages = [Page(p.name, p.html, p.url, p.title, p.author, p.date, p.body) for p in corpus]
+            return str(data), pages
     return str(FIXTURES), load_fixture_pages(".html")
 
 
@@ -134,6 +134,16 @@ def ours(page: Page) -> tuple[str | None, str | None, list[str], str | None]:
     result = extract(page.raw, content_type=None, url=page.url)
     day = result.published_at.date().isoformat() if result.published_at else None
     return result.text, result.title, result.authors, day
+
+
+def ours_dump(text: str, page: Page) -> tuple[str | None, str | None, list[str], str | None]:
+    result = extract(text, content_type="text/plain", url=page.url)
+    day = result.published_at.date().isoformat() if result.published_at else None
+    return result.text, result.title, result.authors, day
+
+
+def bare_metadata(raw: str) -> object:
+    return trafilatura.extract(raw, with_metadata=True)
 
 
 def bare(page: Page) -> tuple[str | None, str | None, str | None, str | None]:
@@ -207,16 +217,56 @@ def main(argv: list[str] | None = None) -> int:
         {
             "ours": lambda raw: extract(raw, content_type="text/html"),
             "bare": trafilatura.extract,
+            "bare+meta": bare_metadata,
         },
         raws,
         args.rounds,
     )
-    ours_rate, bare_rate = rates["ours"], rates["bare"]
+    ours_rate, bare_rate, meta_rate = rates["ours"], rates["bare"], rates["bare+meta"]
     print(
         f"\nThroughput (best of {args.rounds} rounds, {len(raws)} pages): "
-        f"extract() {ours_rate:.1f}/s, trafilatura.extract {bare_rate:.1f}/s, "
-        f"ratio {ours_rate / bare_rate:.2f}"
+        f"extract() {ours_rate:.1f}/s, trafilatura.extract {bare_rate:.1f}/s "
+        f"(ratio {ours_rate / bare_rate:.2f}), with metadata {meta_rate:.1f}/s "
+        f"(ratio {ours_rate / meta_rate:.2f})"
     )
+
+    print(f"\nText dumps of the same {len(pages)} pages (styles: {', '.join(STYLES)})")
+    print(f"  {'':<30} {'P':>6} {'R':>6} {'F1':>6}   {'title':>6} {'author':>6} {'date':>6}")
+    every_ours, every_whole, every_bare = [], [], []
+    for style in STYLES:
+        dumps = [render_dump(p.raw, style=style) for p in pages]
+        ours_s = score(pages, [ours_dump(d, p) for d, p in zip(dumps, pages, strict=True)])
+        whole = [body_overlap(d, p.body) for d, p in zip(dumps, pages, strict=True)]
+        traf = [
+            body_overlap(trafilatura.extract(d), p.body) for d, p in zip(dumps, pages, strict=True)
+        ]
+        every_ours.append(ours_s)
+        every_whole.extend(whole)
+        every_bare.extend(traf)
+        b = ours_s.body
+        print(
+            f"  {'cleaner (ours), ' + style:<30} {b.precision:6.3f} {b.recall:6.3f} {b.f1:6.3f}   "
+            f"{ours_s.title:6.3f} {ours_s.author:6.3f} {ours_s.date:6.3f}"
+        )
+    mean_f1 = sum(s.body.f1 for s in every_ours) / len(every_ours)
+    whole_o, traf_o = mean_overlap(every_whole), mean_overlap(every_bare)
+    print(f"  {'cleaner (ours), all styles':<30} {'':>6} {'':>6} {mean_f1:6.3f}")
+    print(
+        f"  {'whole dump (nothing removed)':<30} {whole_o.precision:6.3f} {whole_o.recall:6.3f} "
+        f"{whole_o.f1:6.3f}"
+    )
+    print(
+        f"  {'trafilatura on the dump':<30} {traf_o.precision:6.3f} {traf_o.recall:6.3f} "
+        f"{traf_o.f1:6.3f}"
+    )
+    held_out = read_model_file().get("held_out")
+    if held_out:
+        print(
+            f"  held-out (block model trained without the page; {held_out['folds']}-fold by page "
+            f"over {held_out['pages']} pages of its training set): P {held_out['body_precision']:.3f} "
+            f"R {held_out['body_recall']:.3f} F1 {held_out['body_f1']:.3f}"
+        )
+    print("  (the cleaner figures above are in-sample when BENCH_DATA is the model's training set)")
 
     dumps = load_fixture_pages(".txt")
     if dumps:

@@ -5,8 +5,8 @@
 Uses its own database (``<DATABASE_URL's name>_bench_load``), migrated and
 filled by ``bench.api``'s seeding (10,000 pairs: 100 sources and 100 claims
 with 100 pairs each), starts gunicorn (``--workers``, default 4) on
-127.0.0.1 with production settings (DEBUG off, the CSP, axes and the rest of
-the middleware), then ``--clients`` threads each loop over the three hot
+127.0.0.1 with production settings (DEBUG off, collected static files, the
+CSP, axes and the rest of the middleware), then ``--clients`` threads each loop over the three hot
 paths until the time is up:
 
 * ``GET /api/evidence/?page_size=50`` (token auth): the evidence list;
@@ -117,14 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     _ensure_database(database_url, urlsplit(load_url).path.lstrip("/"))
     env = _env(load_url)
     env["DJANGO_SETTINGS_MODULE"] = "bench.settings_api"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    for command in (["migrate"], ["collectstatic", "--clear"]):  # pages need the manifest
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     os.environ.update(env)
-    key = _seed(ROWS)
+    key = _seed(ROWS, load_url)
     session_key, source_id, claim_id = _session_and_targets()
 
     port = _free_port()

@@ -1,7 +1,6 @@
 """Scoring shared by the benchmarks: body shingle overlap and metadata matching.
 
-Body text is scored with 4-token shingles of lower-cased ``\\w+`` tokens and a
-multiset overlap; title, author and date by normalised exact match. A field
+Body text is scored by ``sources.text.extraction.overlap`` (4-token shingles); title, author and date by normalised exact match. A field
 that is missing on both sides counts as a match (the page has no author and
 the extractor found none).
 """
@@ -9,59 +8,20 @@ the extractor found none).
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-_TOKEN = re.compile(r"\w+")
+from sources.text.extraction.overlap import Overlap, body_overlap, mean_overlap, tokens
+
+__all__ = [
+    "Overlap",
+    "author_match",
+    "body_overlap",
+    "date_match",
+    "mean_overlap",
+    "title_match",
+]
+
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|/]|\band\b)\s*", re.IGNORECASE)
-SHINGLE_SIZE = 4
-
-
-@dataclass(frozen=True)
-class Overlap:
-    precision: float
-    recall: float
-    f1: float
-
-
-def tokens(text: str | None) -> list[str]:
-    if not text:
-        return []
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).lower())
-
-
-def shingles(text: str | None, size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
-    toks = tokens(text)
-    if len(toks) < size:
-        return Counter([tuple(toks)]) if toks else Counter()
-    return Counter(tuple(toks[i : i + size]) for i in range(len(toks) - size + 1))
-
-
-def body_overlap(predicted: str | None, gold: str | None) -> Overlap:
-    """Precision, recall and F1 of the predicted body's shingles against the gold body's."""
-    pred, ref = shingles(predicted), shingles(gold)
-    if not pred and not ref:
-        return Overlap(1.0, 1.0, 1.0)
-    if not pred or not ref:
-        return Overlap(0.0, 0.0, 0.0)
-    common = sum((pred & ref).values())
-    precision = common / sum(pred.values())
-    recall = common / sum(ref.values())
-    f1 = 2 * precision * recall / (precision + recall) if common else 0.0
-    return Overlap(precision, recall, f1)
-
-
-def mean_overlap(scores: Sequence[Overlap]) -> Overlap:
-    if not scores:
-        return Overlap(0.0, 0.0, 0.0)
-    n = len(scores)
-    return Overlap(
-        sum(s.precision for s in scores) / n,
-        sum(s.recall for s in scores) / n,
-        sum(s.f1 for s in scores) / n,
-    )
 
 
 def normalise_title(title: str | None) -> str:

@@ -40,9 +40,9 @@ from sources.models import AnchorStateChoices
 
 from . import exports, selectors, services
 from .claimreview import claim_review_jsonld
+from .evidence_rows import LOOKUPS
 from .models import Claim, Evidence, Stance, Verdict
 from .serializers import (
-    EVIDENCE_ROW,
     ClaimCreatedSerializer,
     ClaimSerializer,
     ClaimWriteSerializer,
@@ -331,7 +331,7 @@ class EvidenceViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Evidence]:
-        return selectors.evidence_list().only(*EvidenceSerializer.COLUMNS)
+        return selectors.evidence_list().only(*LOOKUPS)
 
     def handle_exception(self, exc: Exception) -> Response:
         # An export that fails (bad filter, no auth) answers in JSON, not CSV.
@@ -357,7 +357,7 @@ class EvidenceViewSet(
                 )
             return response
         # The lean path: tuples straight from the database, no model instances.
-        queryset = self.filter_queryset(self.get_queryset()).values_list(*EVIDENCE_ROW)
+        queryset = self.filter_queryset(self.get_queryset()).values_list(*LOOKUPS)
         page = self.paginate_queryset(queryset)
         tz = timezone.get_current_timezone()
         return self.get_paginated_response([evidence_from_row(row, tz) for row in page])

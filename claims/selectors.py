@@ -20,9 +20,11 @@ from django.db.models import (
 )
 from rapidfuzz import fuzz, process
 
-from sources.models import ANCHOR_STATES_TO_CHECK
+from sources import selectors as source_selectors
+from sources.models import ANCHOR_STATES_TO_CHECK, Source, SourceStatus
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
+from .passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
 
 
 def _with_counts(qs: QuerySet[Claim]) -> QuerySet[Claim]:
@@ -184,6 +186,18 @@ def evidence_for_source(*, source_id: int) -> list[Evidence]:
     )
 
 
+def evidence_is_anchored(evidence: Evidence, text: str) -> bool:
+    """The pair's quote points at its span of the source's text (``changed``
+    ones too)."""
+    excerpt = evidence.excerpt
+    return excerpt.anchor_state != "orphaned" and text[excerpt.start : excerpt.end] == excerpt.exact
+
+
+def evidence_needs_check(evidence: Evidence, text: str) -> bool:
+    """The quote does not show the analyst's words: changed, or not found."""
+    return evidence.excerpt.anchor_state == "changed" or not evidence_is_anchored(evidence, text)
+
+
 def evidence_deleted_since(*, since: dt.datetime) -> QuerySet[EvidenceTombstone]:
     return EvidenceTombstone.objects.filter(deleted_at__gte=since).order_by(
         "deleted_at", "evidence_id"
@@ -338,3 +352,35 @@ def distinct_voices(evidence: Iterable[Evidence]) -> dict[str, dict[str, int]]:
         }
         result[stance] = {"quotes": len(items), "outlets": len(outlets), "speakers": len(speakers)}
     return result
+
+
+def claim_passages(*, claim: Claim, q: str = "") -> tuple[list[str], list[Passage]]:
+    """ "Find more evidence": the words searched (``q``'s, or the claim's own
+    significant words) and the best passages of any parsed source that use
+    them, leaving out the passages already linked to the claim.
+
+    All the words first (best ranked), then each word alone to widen recall:
+    both the SQLite fallback and websearch_to_tsquery require every word
+    given. At most 1 + MAX_SEARCH_WORDS queries; passages are then ranked by
+    how many of the words they use.
+    """
+    words = significant_words(q or claim.text)
+    searches = [" ".join(words)] + (words if len(words) > 1 else [])
+    sources: dict[int, Source] = {}
+    for search in searches:
+        qs = source_selectors.source_list(q=search, status=SourceStatus.PARSED)
+        for source in qs[:MAX_SOURCES]:
+            sources.setdefault(source.pk, source)
+        if len(sources) >= MAX_SOURCES:
+            break
+    taken: dict[int, set[tuple[int, int]]] = {}
+    for e in evidence_for_claim(claim_id=claim.pk):
+        taken.setdefault(e.excerpt.source_id, set()).add((e.excerpt.start, e.excerpt.end))
+    passages: list[Passage] = []
+    min_score = 1 if len(words) <= 2 else 2
+    for source in list(sources.values())[:MAX_SOURCES]:
+        passages.extend(
+            source_passages(source, words, taken.get(source.pk, set()), min_score=min_score)
+        )
+    passages.sort(key=lambda p: -p.score)
+    return words, passages[:MAX_PASSAGES]

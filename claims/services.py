@@ -19,6 +19,7 @@ from sources.models import Source
 from sources.services import excerpt_confirm, excerpt_get_or_create
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
+from .selectors import evidence_needs_check
 
 MAX_CLAIM_LENGTH = 2000
 
@@ -234,6 +235,51 @@ def evidence_link(
             "This passage was just linked to the claim by someone else.", code="duplicate"
         ) from exc
     _touch_claim(claim_id)
+    return evidence
+
+
+@transaction.atomic
+def passage_link(
+    *,
+    source_id: int,
+    stance: str,
+    exact: str,
+    start: int | None = None,
+    claim_id: int | None = None,
+    new_claim: str = "",
+    attributed_to: str = "",
+    note: str = "",
+    replaces: int | None = None,
+    user: AbstractBaseUser | None,
+) -> Evidence:
+    """The reader's "link this passage": link the words an analyst selected
+    in a source to claim ``claim_id``, or to a new claim with the text
+    ``new_claim`` when no claim is named.
+
+    ``replaces`` names a pair of the same source whose quote is changed or
+    no longer stands in the text ("select again"): the new link takes over
+    and the old pair is unlinked. One transaction: a link that fails leaves no new claim behind.
+    """
+    if claim_id is None:
+        claim_id = claim_create(text=new_claim, user=user).pk
+    evidence = evidence_link(
+        claim_id=claim_id,
+        source_id=source_id,
+        stance=stance,
+        exact=exact,
+        start=start,
+        attributed_to=attributed_to,
+        note=note,
+        user=user,
+    )
+    if replaces:
+        old = (
+            Evidence.objects.select_related("excerpt__source")
+            .filter(pk=replaces, excerpt__source_id=source_id)
+            .first()
+        )
+        if old is not None and evidence_needs_check(old, old.excerpt.source.text):
+            evidence_unlink(evidence_id=old.pk, user=user)
     return evidence
 
 

@@ -56,6 +56,9 @@ class Source(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     language = models.CharField(max_length=12, blank=True, default="")
     site_name = models.CharField(max_length=200, blank=True, default="")
+    # Where each metadata field came from and how far to trust it:
+    # {"published_at": {"source": "json-ld", "confidence": 0.9}, ...}
+    metadata_provenance = models.JSONField(default=dict, blank=True)
     text = models.TextField(blank=True, default="")
     # Metadata given by the person who ingested it; wins over extraction, kept
     # across re-parses.

@@ -10,12 +10,27 @@ from django.db import connection
 from django.db.models import BooleanField, Count, F, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from sources.text.extraction import RuleSpec, rules_fingerprint
+from sources.text.canonical import domain_of
+from sources.text.errors import UrlError
+from sources.text.extraction import RuleSpec, decode_bytes, rules_fingerprint
 
-from .models import Excerpt, ExtractionRule, Outlet, ReparseJob, Source
+from .models import Excerpt, ExtractionRule, IngestBatch, IngestItem, Outlet, ReparseJob, Source
 
 # Columns a list never needs: the raw input can be megabytes.
 HEAVY_SOURCE_FIELDS = ("raw",)
+
+
+def outlet_domain_key(text: str) -> str:
+    """The domain an outlet is stored under, from a domain or a URL as a person
+    typed it ("www.Example.com", "https://example.com/x" -> "example.com")."""
+    try:
+        return domain_of(text)
+    except UrlError:
+        return text.strip().lower()
+
+
+def outlet_by_domain(*, domain: str) -> Outlet | None:
+    return Outlet.objects.filter(domain=outlet_domain_key(domain)).first()
 
 
 def source_search(qs: QuerySet[Source], q: str) -> QuerySet[Source]:
@@ -61,7 +76,7 @@ def source_list(
         .annotate(evidence_count=Count("excerpts__evidence", distinct=True))
     )
     if outlet:
-        qs = qs.filter(outlet__domain=outlet.lower().removeprefix("www."))
+        qs = qs.filter(outlet__domain=outlet_domain_key(outlet))
     if published_after:
         qs = qs.filter(published_at__gte=published_after)
     if published_before:
@@ -79,6 +94,11 @@ def source_detail(*, source_id: int) -> Source:
         .annotate(evidence_count=Count("excerpts__evidence", distinct=True))
         .get(pk=source_id)
     )
+
+
+def source_raw_text(source: Source) -> str:
+    """The source's raw input as text, decoded as ingestion decoded it."""
+    return decode_bytes(bytes(source.raw), declared_charset=source.raw_charset or None)
 
 
 def source_find_duplicate(*, canonical_url: str | None, content_sha256: str) -> Source | None:
@@ -127,7 +147,7 @@ def fingerprint_for(specs: Sequence[RuleSpec]) -> str:
 def rule_list(*, outlet: str = "") -> QuerySet[ExtractionRule]:
     qs = ExtractionRule.objects.select_related("outlet")
     if outlet:
-        qs = qs.filter(outlet__domain=outlet)
+        qs = qs.filter(outlet__domain=outlet_domain_key(outlet))
     return qs.order_by("position", "id")
 
 
@@ -144,4 +164,22 @@ def excerpt_orphans() -> QuerySet[Excerpt]:
 
 
 def reparse_job_active() -> QuerySet[ReparseJob]:
-    return ReparseJob.objects.filter(status__in=["queued", "running"]).order_by("created_at")
+    return (
+        ReparseJob.objects.filter(status__in=["queued", "running"])
+        .select_related("outlet")
+        .order_by("created_at")
+    )
+
+
+def reparse_job_recent(*, limit: int) -> list[ReparseJob]:
+    return list(ReparseJob.objects.select_related("outlet", "created_by")[:limit])
+
+
+def reparse_job_detail(*, job_id: int) -> ReparseJob | None:
+    return ReparseJob.objects.select_related("outlet").filter(pk=job_id).first()
+
+
+def ingest_batch_detail(*, batch_id: int) -> tuple[IngestBatch, list[IngestItem]]:
+    """A URL batch and its items, in the order given (``IngestBatch.DoesNotExist``)."""
+    batch = IngestBatch.objects.get(pk=batch_id)
+    return batch, list(batch.items.select_related("source").order_by("id"))

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from rest_framework.test import APIClient
@@ -35,7 +35,8 @@ from claims.models import Claim, Evidence
 from claims_tracker.common.tokens import api_token_create
 from sources import rule_services
 from sources.models import IngestBatch, ReparseJob, Source
-from sources.services import source_ingest
+from tests.factories import SourceFactory
+from tests.support.roles import user_of_role
 from tests.support.rows import changed_tables, row_counts
 
 ROLES = ("anonymous", "viewer", "analyst", "editor")
@@ -223,9 +224,7 @@ NOT_PAGES = {"admin/"}
 def world(db) -> dict[str, Any]:
     """One of everything, made through the services."""
     lead = User.objects.create_user(username="matrix-lead")
-    source = source_ingest(
-        raw=ARTICLE, content_type="text/plain", outlet_domain="matrix.example"
-    ).source
+    source = SourceFactory(raw=ARTICLE, outlet_domain="matrix.example")
     claim = claim_services.claim_create(text="The library will close on Sundays", user=lead)
     claim_services.evidence_link(
         claim_id=claim.pk,
@@ -274,15 +273,6 @@ def world(db) -> dict[str, Any]:
     }
 
 
-def _user(role: str) -> User | None:
-    if role == "anonymous":
-        return None
-    user = User.objects.create_user(username=f"m-{role}")  # no password: no slow hashing
-    if role in {"analyst", "editor"}:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
-
-
 def _fill(value: Any, world: dict[str, Any]) -> Any:
     if isinstance(value, dict):
         return {k: _fill(v, world) for k, v in value.items()}
@@ -303,7 +293,7 @@ def _allowed(case: Case, role: str) -> bool:
 @pytest.mark.parametrize(("case", "role"), _params(API))
 def test_api_matrix(case: Case, role: str, world):
     client = APIClient()
-    user = _user(role)
+    user = user_of_role(role)
     if user is not None:
         client.force_authenticate(user=user)
     path = _fill(case.path, world)
@@ -330,7 +320,7 @@ def test_api_matrix(case: Case, role: str, world):
 @pytest.mark.parametrize(("case", "role"), _params(PAGES))
 def test_page_matrix(case: Case, role: str, world):
     client = Client()
-    user = _user(role)
+    user = user_of_role(role)
     if user is not None:
         client.force_login(user)
     path = _fill(case.path, world)
@@ -434,9 +424,9 @@ def test_admin_shows_a_source_raw_input_decoded_and_escaped(staff_client, db):
         "<p>Caf\u00e9 <b>opens</b> today, says the owner of the caf\u00e9 on the corner.</p>"
         "<script>alert(1)</script></body></html>"
     )
-    source = source_ingest(
-        raw=html.encode("utf-8"), content_type="text/html", charset="utf-8"
-    ).source
+    source = SourceFactory(
+        raw=html.encode("utf-8"), content_type="text/html", charset="utf-8", outlet_domain=None
+    )
 
     response = staff_client.get(f"/admin/sources/source/{source.pk}/change/")
 

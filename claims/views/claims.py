@@ -16,14 +16,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.common.errors import ApplicationError
-from sources import selectors as source_selectors
-from sources.models import ANCHOR_STATES_TO_CHECK, Source, SourceStatus
+from sources.models import ANCHOR_STATES_TO_CHECK
 
 from .. import selectors, services
 from ..claimreview import claim_review_jsonld
 from ..forms import PassageLinkForm, form_messages
 from ..models import Claim, Evidence, Stance, Verdict
-from ..passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
+from ..passages import significant_words
 from ..timeline import TimelinePoint, timeline_svg
 from .base import analyst_required, claim_or_404, error_response
 
@@ -134,33 +133,11 @@ def find_more_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     linkable to the claim in one step."""
     claim = claim_or_404(pk)
     q = request.GET.get("q", "").strip()
-    words = significant_words(q or claim.text)
-    # All the words first (best ranked), then each word alone to widen recall:
-    # both the SQLite fallback and websearch_to_tsquery require every word
-    # given. At most 1 + MAX_SEARCH_WORDS queries; passages are then ranked by
-    # how many of the words they use.
-    searches = [" ".join(words)] + (words if len(words) > 1 else [])
-    sources: dict[int, Source] = {}
-    for search in searches:
-        qs = source_selectors.source_list(q=search, status=SourceStatus.PARSED)
-        for source in qs[:MAX_SOURCES]:
-            sources.setdefault(source.pk, source)
-        if len(sources) >= MAX_SOURCES:
-            break
-    taken: dict[int, set[tuple[int, int]]] = {}
-    for e in selectors.evidence_for_claim(claim_id=claim.pk):
-        taken.setdefault(e.excerpt.source_id, set()).add((e.excerpt.start, e.excerpt.end))
-    passages: list[Passage] = []
-    min_score = 1 if len(words) <= 2 else 2
-    for source in list(sources.values())[:MAX_SOURCES]:
-        passages.extend(
-            source_passages(source, words, taken.get(source.pk, set()), min_score=min_score)
-        )
-    passages.sort(key=lambda p: -p.score)
+    words, passages = selectors.claim_passages(claim=claim, q=q)
     return render(
         request,
         "claims/_find_more.html",
-        {"claim": claim, "passages": passages[:MAX_PASSAGES], "words": words, "q": q},
+        {"claim": claim, "passages": passages, "words": words, "q": q},
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
@@ -82,7 +82,9 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
             results.append(
                 _attempt(
                     upload.name,
-                    lambda upload=upload: _ingest_upload(upload, outlet=outlet, user=request.user),
+                    lambda upload=upload: services.source_ingest_upload(
+                        upload=upload, outlet_domain=outlet, user=request.user
+                    ),
                 )
             )
         urls = request.POST.get("urls", "").split()
@@ -124,23 +126,12 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
 
 def ingest_batch_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A URL batch's progress; the fragment alone for htmx polling."""
-    batch = get_object_or_404(IngestBatch, pk=pk)
-    items = batch.items.select_related("source").order_by("id")
+    try:
+        batch, items = selectors.ingest_batch_detail(batch_id=pk)
+    except IngestBatch.DoesNotExist as exc:
+        raise Http404("No such batch.") from exc
     template = "sources/_batch.html" if request.htmx else "sources/batch.html"
     return render(request, template, {"batch": batch, "items": items})
-
-
-def _ingest_upload(upload, *, outlet, user) -> services.IngestResult:
-    services.ingest_check_size(upload.size)
-    content_type = services.content_type_for_filename(upload.name)
-    return services.source_ingest(
-        raw=upload.read(),
-        content_type=content_type,
-        filename=upload.name,
-        outlet_domain=outlet,
-        charset=upload.charset,
-        user=user,
-    )
 
 
 def _attempt(label: str, ingest) -> dict:

@@ -80,9 +80,9 @@ def _orphans_context() -> dict[str, Any]:
 
 def _job_focus(job_id: int | None) -> list[ReparseJob]:
     """The job the user just started (if any) and every job still running."""
-    jobs = list(selectors.reparse_job_active().select_related("outlet"))
+    jobs = list(selectors.reparse_job_active())
     if job_id is not None and all(job.pk != job_id for job in jobs):
-        focused = ReparseJob.objects.select_related("outlet").filter(pk=job_id).first()
+        focused = selectors.reparse_job_detail(job_id=job_id)
         if focused is not None:
             jobs.insert(0, focused)
     return jobs
@@ -101,7 +101,7 @@ def _page_context(request: HttpRequest, *, job_id: int | None = None) -> dict[st
     context: dict[str, Any] = {
         "groups": _rule_groups(),
         "focus_jobs": _job_focus(job_id),
-        "recent_jobs": ReparseJob.objects.select_related("outlet", "created_by")[:RECENT_JOBS],
+        "recent_jobs": selectors.reparse_job_recent(limit=RECENT_JOBS),
         **_orphans_context(),
     }
     if is_editor(request.user):
@@ -120,11 +120,16 @@ def rules_page(request: HttpRequest) -> HttpResponse:
 def reparse_job_fragment(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job's progress; polled every second while it is queued or running.
     A superseded job hands over to the job that took over its sources."""
-    job = get_object_or_404(ReparseJob.objects.select_related("outlet"), pk=job_id)
+    job = selectors.reparse_job_detail(job_id=job_id)
+    if job is None:
+        raise Http404("No such re-parse job.")
     superseded: list[ReparseJob] = []
     while job.superseded_by_id and len(superseded) < SUPERSEDED_HOPS:
+        successor = selectors.reparse_job_detail(job_id=job.superseded_by_id)
+        if successor is None:
+            break
         superseded.append(job)
-        job = ReparseJob.objects.select_related("outlet").get(pk=job.superseded_by_id)
+        job = successor
     response = render(request, "rules/_job.html", {"job": job, "superseded": superseded})
     if job.status not in ACTIVE and request.htmx:
         # The last poll: let the orphan list refresh itself.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Claim
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 # Hard lines (one sentence group each) as an ingested plain-text page has them.
 ARTICLE = "\n".join(
@@ -51,9 +51,7 @@ SELECT_JS = """([start, end]) => {
 def test_analyst_links_a_selection_to_a_new_claim_without_reload(
     transactional_db, page, login, analyst
 ):
-    source = source_ingest(
-        raw=ARTICLE, content_type="text/plain", outlet_domain="harbourdaily.example"
-    ).source
+    source = SourceFactory(raw=ARTICLE, outlet_domain="harbourdaily.example")
     exact = "denied that the repairs had been delayed by a dispute with contractors"
     start = source.text.index(exact)
     login(analyst)
@@ -92,7 +90,7 @@ def test_analyst_links_a_selection_to_a_new_claim_without_reload(
 
 @pytest.mark.browser
 def test_quote_error_is_shown_in_the_panel(transactional_db, page, login, analyst):
-    source = source_ingest(raw=ARTICLE, content_type="text/plain").source
+    source = SourceFactory(raw=ARTICLE, outlet_domain=None)
     exact = "reopened on Monday"
     start = source.text.index(exact)
     login(analyst)

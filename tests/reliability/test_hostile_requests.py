@@ -13,11 +13,12 @@ import socket
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from claims.services import claim_create, evidence_link
 from sources.services import source_ingest
+from tests.support.roles import user_of_role
 from tests.support.rows import changed_tables, row_counts
 from tests.support.tally import record
 
@@ -291,10 +292,8 @@ def dns_stub(monkeypatch):
 
 def _client(role: str) -> APIClient:
     client = APIClient()
-    if role != "anonymous":
-        user = User.objects.create_user(username=f"hostile-{role}")
-        if role in {"analyst", "editor"}:
-            user.groups.add(Group.objects.get_or_create(name=role)[0])
+    user = user_of_role(role, prefix="hostile")
+    if user is not None:
         client.force_authenticate(user=user)
     return client
 

@@ -25,8 +25,10 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.utils import load_html
 
 from sources.text.errors import ExtractionError
-from sources.text.extraction import dates, metadata, textdump
+from sources.text.extraction import boilerplate, bylines, metadata, provenance, textdump
+from sources.text.extraction.language import detect_language
 from sources.text.extraction.normalize import normalize_line
+from sources.text.extraction.units import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,7 @@ class HtmlResult:
     site_name: str | None
     paragraphs: list[str]
     tree: HtmlElement | None = field(default=None, repr=False)
+    provenance: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 #: Deeper pages are refused: libxml2 silently drops whatever is nested past
@@ -130,69 +133,43 @@ def strip_selectors(tree: HtmlElement, selectors: Sequence[CSSSelector]) -> None
 
 
 def _page_metadata(
-    tree: HtmlElement, url: str | None, raw: str = "", reference_time: dt.datetime | None = None
-) -> trafilatura_metadata.Document:
-    """trafilatura's ``extract_metadata`` minus categories, tags and licence."""
+    tree: HtmlElement, url: str | None
+) -> tuple[trafilatura_metadata.Document, dict[str, str]]:
+    """trafilatura's meta/JSON-LD/title/byline helpers (no categories, tags, licence,
+    nor its date search: ``provenance.page_published`` does dates), and which
+    source gave the title and the author."""
+    sources: dict[str, str] = {}
     try:
         meta = trafilatura_metadata.examine_meta(tree)
         if meta.author and " " not in meta.author:
             meta.author = None  # a single token is a handle or a site, as trafilatura judges
+        before = {"title": meta.title, "author": meta.author}
+        sources = {name: "meta" for name, value in before.items() if value}
         try:
             meta = trafilatura_metadata.extract_meta_json(tree, meta)
         except Exception:
             logger.debug("JSON-LD metadata failed", exc_info=True)
+        after = {"title": meta.title, "author": meta.author}
+        for name, value in after.items():
+            if value and value != before[name]:
+                sources[name] = "json-ld"
         if not meta.title:
             meta.title = trafilatura_metadata.extract_title(tree)
+            sources["title"] = "heading"
         if not meta.author:
             meta.author = _byline_author(tree)
+            sources["author"] = "byline"
         if not meta.url:
             meta.url = trafilatura_metadata.extract_url(tree, url)
-        meta.date = _find_date(tree, meta.url or url, reference_time)
         if not meta.sitename:
             meta.sitename = trafilatura_metadata.extract_sitename(tree)
-        return meta
+        return meta, sources
     except (AttributeError, TypeError, ValueError):  # trafilatura internals moved
         logger.debug("falling back to trafilatura.extract_metadata", exc_info=True)
-        return trafilatura_metadata.extract_metadata(tree, url, None, False)
-
-
-def _date_params(url: str | None, reference_time: dt.datetime | None) -> dict[str, object]:
-    # The latest plausible date is the reference time (the source's ingest
-    # time), not the clock: a re-parse years later finds the same date.
-    latest = reference_time or dt.datetime.now(dt.UTC)  # only previews pass none
-    return {
-        "original_date": True,
-        "url": url,
-        "max_date": latest.astimezone(dt.UTC).strftime("%Y-%m-%d"),
-    }
-
-
-def _find_date(
-    tree: HtmlElement, url: str | None, reference_time: dt.datetime | None = None
-) -> str | None:
-    """htmldate over the markup (meta tags, JSON-LD, <time>, URL), without text search."""
-    return trafilatura_metadata.find_date(
-        tree, extensive_search=False, **_date_params(url, reference_time)
-    )
-
-
-HEADLINE_CONTEXT_CHARS = 1500
-
-
-def _date_near_headline(tree: HtmlElement) -> dt.datetime | None:
-    """A date printed next to the h1 ("November 2, 2022 | 5 min read"), when the
-    markup has none: the cheap part of htmldate's text search, which over the
-    whole page costs a tenth of the pipeline and mostly finds copyright years."""
-    node = tree.find(".//h1")
-    text = ""
-    for _ in range(3):
-        if node is None or node.getparent() is None:
-            break
-        node = node.getparent()
-        text = " ".join(" ".join(node.itertext()).split())
-        if len(text) > 300:
-            break
-    return dates.parse_date(text[:HEADLINE_CONTEXT_CHARS]) if text else None
+        return trafilatura_metadata.extract_metadata(tree, url, None, False), {
+            "title": "meta",
+            "author": "meta",
+        }
 
 
 # Byline containers. One cheap XPath (contains() runs in C; "uthor" and "yline"
@@ -235,7 +212,7 @@ def _site_name(meta_site: str | None, url: str | None) -> str | None:
     name = normalize_line((meta_site or "").lstrip("@"))
     if name and any(ch.isalpha() for ch in name) and len(name.split()) <= MAX_SITE_NAME_WORDS:
         return name
-    return metadata.domain_of(url)
+    return metadata.site_domain(url)
 
 
 def _language(tree: HtmlElement) -> str | None:
@@ -275,18 +252,16 @@ def _trim_edges(paragraphs: list[str], title: str | None) -> list[str]:
     kept: list[str] = []
     last = len(paragraphs) - 1
     for position, text in enumerate(paragraphs):
-        unit = textdump.Unit(text=text, index=position)
+        unit = Unit(text=text, index=position)
         at_edge = position < 3 or position > last - 3
         if title_key and position < 3 and metadata.key(text) == title_key:
             continue
-        if len(unit.words) <= 6 and textdump.is_junk(unit):
+        if len(unit.words) <= 6 and boilerplate.is_junk(unit):
             continue
         if (
             at_edge
-            and len(unit.words) <= textdump.MAX_META_WORDS
-            and (
-                textdump.parse_byline(unit) is not None or textdump.parse_dateline(unit) is not None
-            )
+            and len(unit.words) <= bylines.MAX_META_WORDS
+            and (bylines.parse_byline(unit) is not None or bylines.parse_dateline(unit) is not None)
         ):
             continue
         kept.append(text)
@@ -307,13 +282,28 @@ def extract_html(
         return None
     if selectors:
         strip_selectors(tree, selectors)
-    meta = _page_metadata(tree, url, reference_time=reference_time)
+    meta, sources = _page_metadata(tree, url)
     page_url = url or meta.url
     site_name = _site_name(meta.sitename, page_url)
     keys = metadata.site_keys(site_name, page_url)
-    title = metadata.choose_title(meta.title, _headings(tree), keys)
+    headings = _headings(tree)
+    title = metadata.choose_title(meta.title, headings, keys)
     authors = metadata.clean_authors(meta.author, site_name=site_name, url=page_url)
-    published = dates.date_only(meta.date) or _date_near_headline(tree)
+    published, date_provenance = provenance.page_published(
+        tree, page_url, reference_time=reference_time
+    )
+    fields: dict[str, dict[str, object]] = {}
+    if title:
+        # the visible headline agreeing with the meta title: both vouch for it
+        in_headings = metadata.key(title) in {metadata.key(h) for h in headings}
+        source = sources.get("title", "meta")
+        fields["title"] = provenance.field_provenance(
+            source, agreed=in_headings and source != "heading"
+        )
+    if authors:
+        fields["authors"] = provenance.field_provenance(sources.get("author", "meta"))
+    if date_provenance:
+        fields["published_at"] = date_provenance
 
     document = bare_extraction(
         tree, url=page_url, with_metadata=False, include_comments=False, include_tables=True
@@ -325,10 +315,14 @@ def extract_html(
     else:
         fallback = textdump.clean_dump(readable_lines(tree), url=page_url, site_name=site_name)
         paragraphs = fallback.paragraphs
-        title = title or fallback.title
-        authors = authors or fallback.authors
-        published = published or fallback.published_at
-    language = _language(tree) or metadata.guess_language("\n".join(paragraphs))
+        if not title and fallback.title:
+            title, fields["title"] = fallback.title, provenance.field_provenance("title-line")
+        if not authors and fallback.authors:
+            authors, fields["authors"] = fallback.authors, provenance.field_provenance("byline")
+        if not published and fallback.published_at:
+            published = fallback.published_at
+            fields["published_at"] = provenance.field_provenance("dateline")
+    language = _language(tree) or detect_language("\n".join(paragraphs))
     return HtmlResult(
         title=title or None,
         authors=authors,
@@ -337,4 +331,5 @@ def extract_html(
         site_name=site_name,
         paragraphs=paragraphs,
         tree=tree,
+        provenance=fields,
     )

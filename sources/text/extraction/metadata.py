@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
+from sources.text import canonical
+from sources.text.errors import UrlError
 from sources.text.extraction import dates
 from sources.text.extraction.normalize import normalize_line
 
@@ -132,24 +133,24 @@ def key(text: str | None) -> str:
     return "".join(ch for ch in folded if ch.isalnum())
 
 
-def domain_of(url: str | None) -> str | None:
+def site_domain(url: str | None) -> str | None:
+    """The site's domain, to name it when the page does not: the outlet's
+    domain (:func:`sources.text.canonical.domain_of`) without a mobile "m."."""
     if not url:
         return None
-    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
-    host = host.removeprefix("www.").removeprefix("m.")
-    return host or None
+    try:
+        return canonical.domain_of(url).removeprefix("m.") or None
+    except UrlError:
+        return None
 
 
 def site_keys(site_name: str | None, url: str | None) -> set[str]:
     """Ways a page may spell its own site's name: 'Harbour Daily', 'harbourdaily.example'."""
     keys = {key(site_name)} if site_name else set()
-    domain = domain_of(url)
+    domain = site_domain(url)
     if domain:
-        labels = domain.split(".")
-        keys.add(key(domain))
-        main = labels[-2] if len(labels) >= 2 else labels[0]
-        keys.add(key(main))
-        keys.add(key(".".join(labels[-2:])))
+        label, registrable = canonical.site_label(domain)
+        keys.update({key(domain), key(label), key(registrable)})
     if site_name and "." in site_name:
         keys.add(key(site_name.split(".")[0]))
     return {k for k in keys if len(k) >= 3}
@@ -338,116 +339,3 @@ def clean_authors(
     # A publisher listed next to people is not an author; alone, it is the
     # only attribution the page gives (a corporate blog post, a wire story).
     return people or names
-
-
-# --- language ---------------------------------------------------------------
-
-_STOPWORDS = {
-    "en": "the of and to in is that for it was on with as are by this be at from have he "
-    "said has not but they his an which were their its had been who will would",
-    "de": "der die und das ist nicht ein eine zu den von mit sich des auf für im dem "
-    "auch es an werden wurde",
-    "fr": "le la les et des est un une du que dans pour pas qui sur au avec il sont ce par",
-    "es": "el la los las y de que en un una es por con para del se no al lo su como",
-    "it": "il la che di e un una per non sono del della con le gli si è da al",
-    "nl": "de het een en van is dat niet op te zijn voor met die er als ook aan",
-    "pt": "o a os as e de que em um uma do da para com não no na se por",
-}
-STOPWORD_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
-ENGLISH_STOPWORDS = STOPWORD_SETS["en"] | frozenset(
-    [
-        "a",
-        "i",
-        "you",
-        "we",
-        "she",
-        "her",
-        "him",
-        "them",
-        "our",
-        "your",
-        "my",
-        "me",
-        "us",
-        "or",
-        "if",
-        "so",
-        "than",
-        "then",
-        "there",
-        "these",
-        "those",
-        "what",
-        "when",
-        "where",
-        "how",
-        "all",
-        "any",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "do",
-        "does",
-        "did",
-        "into",
-        "about",
-        "after",
-        "before",
-        "over",
-        "under",
-        "up",
-        "down",
-        "out",
-        "more",
-        "most",
-        "other",
-        "some",
-        "such",
-        "no",
-        "only",
-        "own",
-        "same",
-        "very",
-        "just",
-        "also",
-        "being",
-        "because",
-        "while",
-        "between",
-        "through",
-        "during",
-        "against",
-    ]
-)
-_SCRIPTS = (
-    ("ko", re.compile(r"[\uac00-\ud7af]")),
-    ("ja", re.compile(r"[\u3040-\u30ff]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff]")),
-    ("he", re.compile(r"[\u0590-\u05ff]")),
-    ("ar", re.compile(r"[\u0600-\u06ff]")),
-    ("el", re.compile(r"[\u0370-\u03ff]")),
-    ("th", re.compile(r"[\u0e00-\u0e7f]")),
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-)
-
-
-def guess_language(text: str) -> str | None:
-    """ISO 639-1 from stop words (Latin script) or the dominant script; None if unsure."""
-    sample = text[:20000]
-    letters = sum(ch.isalpha() for ch in sample)
-    if not letters:
-        return None
-    for lang, pattern in _SCRIPTS:
-        if len(pattern.findall(sample)) > letters * 0.4:
-            return lang
-    words = [w.casefold() for w in _WORD.findall(sample)]
-    if len(words) < 5:
-        return None
-    scores = {
-        lang: sum(w in stop for w in words) / len(words) for lang, stop in STOPWORD_SETS.items()
-    }
-    lang, score = max(scores.items(), key=lambda item: item[1])
-    return lang if score >= 0.12 else None

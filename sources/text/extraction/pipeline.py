@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sources.text.errors import ExtractionError
 from sources.text.extraction import html as html_extraction
-from sources.text.extraction import metadata, textdump
+from sources.text.extraction import metadata, provenance, textdump
 from sources.text.extraction import rules as rules_module
 from sources.text.extraction.dates import parse_date
 from sources.text.extraction.normalize import join_paragraphs, normalize_text
@@ -38,6 +38,8 @@ class ExtractionResult:
     language: str | None = None  # ISO 639-1 when known
     site_name: str | None = None
     text: str = ""  # paragraphs separated by a blank line, NFC, no trailing spaces
+    # per metadata field ("title", "authors", "published_at"): {"source", "confidence"}
+    provenance: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def sniff_content_type(raw: str) -> str:
@@ -100,6 +102,7 @@ def extract(
                 language=page.language,
                 site_name=page.site_name,
                 text=join_paragraphs(page.paragraphs),
+                provenance=page.provenance,
             )
             pre_clean = (
                 html_extraction.readable_lines(page.tree)
@@ -107,7 +110,7 @@ def extract(
                 else ""
             )
     if ctype == PLAIN:
-        site_name = metadata.domain_of(url)
+        site_name = metadata.site_domain(url)
         dump = textdump.clean_dump(raw, url=url, site_name=site_name)
         result = ExtractionResult(
             content_type=PLAIN,
@@ -118,6 +121,7 @@ def extract(
             site_name=site_name,
             text=join_paragraphs(dump.paragraphs),
         )
+        _dump_metadata(result, dump, url=url, reference_time=reference_time)
         pre_clean = normalize_text(raw) if metadata_specs else ""
 
     if text_specs:
@@ -130,11 +134,46 @@ def extract(
     return result
 
 
+def _dump_metadata(
+    result: ExtractionResult,
+    dump: textdump.DumpResult,
+    *,
+    url: str | None,
+    reference_time: dt.datetime | None,
+) -> None:
+    """A dump's fields: its lines first, the URL's date and slug when they say nothing."""
+    if reference_time and result.published_at and result.published_at > reference_time:
+        result.published_at = None  # a date after the ingest is not the publication date
+    from_url = provenance.url_date(url)
+    if from_url is not None and (result.published_at is None or from_url != result.published_at):
+        # the URL's full date is the surest date a dump has (a printed one may be an update)
+        result.published_at = from_url
+        result.provenance["published_at"] = provenance.field_provenance("url")
+    elif result.published_at is not None:
+        agreed = from_url is not None
+        result.provenance["published_at"] = provenance.field_provenance("dateline", agreed=agreed)
+    if result.authors:
+        result.provenance["authors"] = provenance.field_provenance("byline")
+    if result.title:
+        result.provenance["title"] = provenance.field_provenance("title-line")
+    else:
+        slug = provenance.url_slug_title(url)
+        if slug:
+            result.title = slug
+            result.provenance["title"] = provenance.field_provenance("url-slug")
+
+
 def _apply_metadata(result: ExtractionResult, found: dict[str, str]) -> None:
+    rule = provenance.field_provenance("rule")
     if "title" in found:
-        result.title = normalize_text(found["title"]) or result.title
+        title = normalize_text(found["title"])
+        if title:
+            result.title, result.provenance["title"] = title, rule
     if "author" in found:
         authors = metadata.clean_authors(found["author"], site_name=result.site_name)
-        result.authors = authors or result.authors
+        if authors:
+            result.authors, result.provenance["authors"] = authors, rule
     if "published_at" in found:
-        result.published_at = parse_date(found["published_at"]) or result.published_at
+        published = parse_date(found["published_at"])
+        if published:
+            result.published_at, result.provenance["published_at"] = published, rule

@@ -1,8 +1,12 @@
 """The version of the extraction pipeline's output.
 
-Bump it whenever a change alters what ``extract`` produces for the same input:
-it is part of every rules fingerprint, so stored sources become stale and are
-re-parsed.
+Bump ``PIPELINE_VERSION`` whenever a change alters what ``extract`` produces
+for the same input. The text-dump block model's digest is part of it, so a
+retrained model changes the version too. It is part of every rules
+fingerprint: stored sources become stale and are re-parsed.
 """
 
-EXTRACTOR_VERSION = "1.0.0"
+from sources.text.extraction.blockmodel import shipped_model_version
+
+PIPELINE_VERSION = "2.0.0"
+EXTRACTOR_VERSION = f"{PIPELINE_VERSION}+textdump.{shipped_model_version()}"
