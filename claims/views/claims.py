@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.paging import estimated_count, page_of
+from sources.models import ANCHOR_STATES_TO_CHECK
 
 from .. import selectors, services
 from ..claimreview import claim_review_jsonld
@@ -67,11 +68,15 @@ def _timeline(evidence: Sequence[Evidence]) -> SafeString:
         where = source.outlet.name if source.outlet else "no outlet"
         speaker = f" — {e.attributed_to}" if e.attributed_to else ""
         when = day.isoformat() if day else "undated"
+        # Only the analyst's own words are quoted; a changed quote says so.
+        words = f"“{(e.excerpt.selected or e.excerpt.exact)[:140]}”"
+        if e.excerpt.anchor_state in ANCHOR_STATES_TO_CHECK:
+            words += f" ({e.excerpt.anchor_state} after a re-parse: check it)"
         points.append(
             TimelinePoint(
                 stance=e.stance,
                 date=day,
-                label=f"{e.stance}, {when}, {where}{speaker}: “{e.excerpt.exact[:140]}”",
+                label=f"{e.stance}, {when}, {where}{speaker}: {words}",
                 href=reverse("claims:reader", args=[source.pk]) + f"#ev-{e.pk}",
             )
         )

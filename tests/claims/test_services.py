@@ -69,9 +69,10 @@ def test_a_failed_link_leaves_no_new_claim_behind(analyst):
     assert not Evidence.objects.exists()
 
 
-def test_linking_again_over_an_orphaned_quote_unlinks_the_old_pair(analyst):
+@pytest.mark.parametrize("state", ["orphaned", "changed"])
+def test_linking_again_over_a_quote_to_check_unlinks_the_old_pair(analyst, state):
     old = EvidenceFactory()
-    Excerpt.objects.filter(pk=old.excerpt_id).update(anchor_state="orphaned")
+    Excerpt.objects.filter(pk=old.excerpt_id).update(anchor_state=state)
 
     new = services.passage_link(
         source_id=old.excerpt.source_id,
@@ -116,19 +117,3 @@ def test_only_a_pair_of_the_same_source_can_be_replaced(analyst):
     )
 
     assert Evidence.objects.filter(pk=other.pk).exists()
-
-
-def test_linking_again_over_a_changed_quote_unlinks_the_old_pair(analyst):
-    old = EvidenceFactory()
-    Excerpt.objects.filter(pk=old.excerpt_id).update(anchor_state="changed")
-
-    new = services.passage_link(
-        source_id=old.excerpt.source_id,
-        claim_id=old.claim_id,
-        stance="asserts",
-        exact=QUOTE,
-        replaces=old.pk,
-        user=analyst,
-    )
-
-    assert list(Evidence.objects.values_list("pk", flat=True)) == [new.pk]
