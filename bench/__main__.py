@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BENCHMARKS = ("extraction", "anchoring", "reparse", "api", "speakers", "copying", "load")
+BENCHMARKS = ("extraction", "anchoring", "reparse", "api", "speakers", "copying", "load", "scale")
 
 
 def main(argv: list[str]) -> int:

@@ -41,11 +41,13 @@ from sources.models import AnchorStateChoices
 
 from . import exports, feed, selectors, services
 from .claimreview import claim_review_jsonld
+from .evidence_rows import LOOKUPS
 from .models import Claim, Evidence, Stance, Verdict
 from .serializers import (
-    EVIDENCE_ROW,
     ClaimCreatedSerializer,
+    ClaimMergeSerializer,
     ClaimSerializer,
+    ClaimSplitSerializer,
     ClaimWriteSerializer,
     EvidenceCreateSerializer,
     EvidenceSerializer,
@@ -115,7 +117,10 @@ class ClaimViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Claim]:
-        return selectors.claim_list()
+        if self.action == "list":
+            return selectors.claim_list()
+        # A merged claim still answers by id (with ``merged_into``): old links work.
+        return selectors.claim_any()
 
     def get_permissions(self):
         if self.action == "review":
@@ -213,6 +218,53 @@ class ClaimViewSet(
         evidence = selectors.evidence_for_claim(claim_id=claim.pk)
         url = f"{settings.SITE_URL.rstrip('/')}/claims/{claim.pk}/"
         return Response(claim_review_jsonld(claim=claim, evidence=evidence, claim_url=url))
+
+    @extend_schema(
+        summary="Merge this claim into another (a duplicate)",
+        description="This claim's evidence, tags and history move to `into`; this claim "
+        "leaves every list, and its detail still answers with `merged_into`. A passage both "
+        "claims quote stays once, with `into`'s stance. Answers with `into`.",
+        request=ClaimMergeSerializer,
+        responses={200: ClaimSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        serializer = ClaimMergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        into = services.claim_merge(
+            claim_id=claim.pk,
+            into_id=data["into"],
+            version=data.get("version"),
+            into_version=data.get("into_version"),
+            user=request.user,
+        )
+        return Response(ClaimSerializer(selectors.claim_detail(claim_id=into.pk)).data)
+
+    @extend_schema(
+        summary="Split evidence off into a new claim",
+        description="The chosen evidence of this claim moves to a new claim with `text`. "
+        "Answers `201` with the new claim.",
+        request=ClaimSplitSerializer,
+        responses={201: ClaimSerializer, **WRITE_ERRORS, **CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def split(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        serializer = ClaimSplitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        new = services.claim_split(
+            claim_id=claim.pk,
+            evidence_ids=data["evidence"],
+            text=data["text"],
+            tags=data.get("tags"),
+            version=data.get("version"),
+            user=request.user,
+        )
+        body = ClaimSerializer(selectors.claim_detail(claim_id=new.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Claims similar to a text",
@@ -343,7 +395,7 @@ class EvidenceViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Evidence]:
-        return selectors.evidence_list().only(*EvidenceSerializer.COLUMNS)
+        return selectors.evidence_list().only(*LOOKUPS)
 
     def handle_exception(self, exc: Exception) -> Response:
         # An export that fails (bad filter, no auth) answers in JSON, not CSV.
@@ -372,9 +424,9 @@ class EvidenceViewSet(
         # the ordering's values ride at the end of each row for the cursor.
         queryset = self.filter_queryset(self.get_queryset())
         keys = self.paginator.fields
-        page = self.paginate_queryset(queryset.values_list(*EVIDENCE_ROW, *keys))
+        page = self.paginate_queryset(queryset.values_list(*LOOKUPS, *keys))
         tz = timezone.get_current_timezone()
-        width = len(EVIDENCE_ROW)
+        width = len(LOOKUPS)
         return self.get_paginated_response([evidence_from_row(row[:width], tz) for row in page])
 
     def keyset_paginator(self) -> KeysetPagination:

@@ -9,34 +9,34 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from .evidence_rows import EVIDENCE_ROW
 from .models import Evidence
 
-# Export column name → the lookup that fetches it, in output order.
-EXPORT_COLUMNS = {
-    "id": "id",
-    "claim_id": "claim_id",
-    "claim_text": "claim__text",
-    "claim_verdict": "claim__verdict",
-    "source_id": "excerpt__source_id",
-    "source_url": "excerpt__source__url",
-    "source_title": "excerpt__source__title",
-    "outlet_domain": "excerpt__source__outlet__domain",
-    "published_at": "excerpt__source__published_at",
-    "stance": "stance",
-    "selected": "excerpt__selected",
-    "exact": "excerpt__exact",
-    "prefix": "excerpt__prefix",
-    "suffix": "excerpt__suffix",
-    "start": "excerpt__start",
-    "end": "excerpt__end",
-    "anchor_state": "excerpt__anchor_state",
-    "attributed_to": "attributed_to",
-    "note": "note",
-    "created_by": "created_by__username",
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-}
-COLUMNS = list(EXPORT_COLUMNS)
+# The exported columns, in output order (names and lookups: ``EVIDENCE_ROW``).
+COLUMNS = [
+    "id",
+    "claim_id",
+    "claim_text",
+    "claim_verdict",
+    "source_id",
+    "source_url",
+    "source_title",
+    "outlet_domain",
+    "published_at",
+    "stance",
+    "selected",
+    "exact",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "anchor_state",
+    "attributed_to",
+    "note",
+    "created_by",
+    "created_at",
+    "updated_at",
+]
 CHUNK = 2000
 #: A cell beginning with one of these is run as a formula by spreadsheet
 #: programs (OWASP "CSV injection"): such cells get a leading apostrophe.
@@ -53,7 +53,11 @@ def neutralise_cell(value: object) -> object:
 
 
 def _rows(qs: QuerySet[Evidence]) -> Iterator[list]:
-    for row in qs.order_by("id").values_list(*EXPORT_COLUMNS.values()).iterator(chunk_size=CHUNK):
+    for row in (
+        qs.order_by("id")
+        .values_list(*(EVIDENCE_ROW[c] for c in COLUMNS))
+        .iterator(chunk_size=CHUNK)
+    ):
         yield [value.isoformat() if hasattr(value, "isoformat") else value for value in row]
 
 

@@ -22,9 +22,10 @@ from django.utils import timezone
 from claims_tracker.common.changes import ChangeLog, ChangeSubject, changes_horizon
 from claims_tracker.common.errors import ApplicationError
 
+from .evidence_rows import LOOKUPS
 from .models import Evidence, EvidenceTombstone
 from .selectors import evidence_list
-from .serializers import EVIDENCE_ROW, evidence_from_row, iso_datetime
+from .serializers import evidence_from_row, iso_datetime
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -113,9 +114,7 @@ def _current_state(order: dict[int, dt.datetime]) -> list[dict]:
     if not order:
         return []
     tz = timezone.get_current_timezone()
-    rows = {
-        row[0]: row for row in evidence_list().filter(pk__in=list(order)).values_list(*EVIDENCE_ROW)
-    }
+    rows = {row[0]: row for row in evidence_list().filter(pk__in=list(order)).values_list(*LOOKUPS)}
     missing = [pk for pk in order if pk not in rows]
     deleted_at = (
         dict(

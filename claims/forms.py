@@ -57,6 +57,82 @@ class EvidenceEditForm(forms.Form):
     attributed_to = forms.CharField(required=False, max_length=200)
 
 
+def tag_names(value: str) -> list[str]:
+    """Tags as typed: separated by commas, one word or several each."""
+    return [" ".join(part.split()) for part in (value or "").split(",") if part.strip()]
+
+
+class ClaimForm(forms.Form):
+    """``/claims/new/`` and a claim's edit page. ``version``, ``base_text`` and
+    ``base_tags`` are what the editor was shown: a refused save (someone else
+    saved first) is combined with that person's edit from them."""
+
+    text = forms.CharField(
+        max_length=2000, error_messages={"required": "Write the claim in one sentence."}
+    )
+    tags = forms.CharField(required=False, max_length=3000)
+    version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    base_text = forms.CharField(required=False, strip=False)
+    base_tags = forms.CharField(required=False)
+
+    def clean_tags(self) -> list[str]:
+        tags = tag_names(self.cleaned_data.get("tags", ""))
+        if len(tags) > 50:
+            raise forms.ValidationError("At most 50 tags.")
+        return tags
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        min_value=1, max_value=2**63 - 1, error_messages={"required": "Choose the claim to keep."}
+    )
+    version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    into_version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class IdsField(forms.TypedMultipleChoiceField):
+    """Several ids from checkboxes; which ids exist is the service's business."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(coerce=int, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit() and 0 < int(value) < 2**63
+
+
+class SplitForm(forms.Form):
+    evidence = IdsField(error_messages={"required": "Tick the evidence to split off."})
+    text = forms.CharField(
+        max_length=2000, error_messages={"required": "Write the new claim's text."}
+    )
+    version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class BulkForm(forms.Form):
+    """The claim list's bulk actions on the ticked claims."""
+
+    action = forms.ChoiceField(
+        choices=[("tag", "tag"), ("untag", "untag"), ("merge", "merge")],
+        error_messages={"required": "Choose what to do with the selected claims."},
+    )
+    ids = IdsField(error_messages={"required": "Select at least one claim."})
+    tag = forms.CharField(required=False, max_length=60)
+    into = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        action = data.get("action")
+        if action in ("tag", "untag") and not (data.get("tag") or "").strip():
+            raise forms.ValidationError("Name the tag.")
+        if action == "merge":
+            ids = data.get("ids") or []
+            if len(set(ids)) < 2:
+                raise forms.ValidationError("Select at least two claims to merge.")
+            if data.get("into") not in ids:
+                raise forms.ValidationError("Choose which of the selected claims to keep.")
+        return data
+
+
 def form_messages(form: forms.Form) -> list[str]:
     """Every error of a form as a sentence, non-field errors first."""
     messages = list(form.non_field_errors())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from claims_tracker.common.models import TimeStampedModel
@@ -61,10 +62,26 @@ class Claim(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when this claim was merged into another as a duplicate: it leaves
+    # every list, its evidence and tags live on in ``merged_into``, and its
+    # detail still answers (old links keep working).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        indexes = [
+            # The claim list: live claims, most recently changed first.
+            models.Index(
+                F("updated_at").desc(),
+                F("id").desc(),
+                name="claim_live_recent",
+                condition=Q(merged_into__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -87,6 +104,10 @@ class Evidence(TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "evidence"
+        indexes = [
+            # Per-claim counts by stance (lists, the claim page's columns).
+            models.Index(fields=["claim", "stance", "id"], name="evidence_claim_stance"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "excerpt"], name="evidence_unique_claim_excerpt"

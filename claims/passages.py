@@ -1,7 +1,7 @@
 """“Find more evidence”: passages of any source that use a claim's words.
 
-Pure functions over a source's text; the view fetches the sources (through
-``sources.selectors.source_search``) and renders what these return.
+Functions over a source's text; ``selectors.claim_passages`` fetches the sources
+(through ``sources.selectors.source_list``) and ranks what these return.
 """
 
 from __future__ import annotations
@@ -13,19 +13,14 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString, mark_safe
 
 from sources.models import Source
+from sources.text import stopwords
 
 from .attribution import speaker_suggestions
 from .highlighting import escape_text, trimmed_span
 
-_STOPWORDS_TEXT = """a about above after again against all also am an and any are as at be
-    because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers him his how i if in into is it its
-    itself just me more most my no nor not now of off on once only or other our out over own
-    same she should so some such than that the their them then there these they this those
-    through to too under until up very was we were what when where which while who whom why
-    will with would you your said says say claim claims"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+# Words that say nothing about what a claim is about: function words, and the
+# reporting verbs every claim and article is full of.
+STOPWORDS = stopwords.ENGLISH | {"said", "says", "say", "claim", "claims"}
 _WORD = re.compile(r"[\w\u2019'-]+")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*[\"\u201d\u2019']?")
 MAX_SEARCH_WORDS = 4

@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F
-
 from .models import Claim, Evidence, Stance
-from .selectors import distinct_voices, review_queue
+from .selectors import first_per_stance, review_queue, voices_by_claim
 
-# Quotes shown per side before the rest are folded away.
+# Quotes shown per side before the rest are folded away, and at most how many
+# a side carries at all (a claim with thousands of quotes stays one card).
 QUOTES_SHOWN = 4
+QUOTES_PER_SIDE = 12
 
 
 @dataclass
@@ -29,6 +29,12 @@ class Side:
     evidence: list[Evidence] = field(default_factory=list)
     outlets: int = 0
     speakers: int = 0
+    total: int = 0  # quotes of this stance, shown or not
+
+    @property
+    def hidden(self) -> int:
+        """Quotes of this side not on the card (the claim page has them)."""
+        return max(self.total - len(self.evidence), 0)
 
     @property
     def shown(self) -> list[Evidence]:
@@ -47,43 +53,38 @@ class ReviewCard:
     mentions: Side
 
 
-def evidence_for_claims(*, claim_ids: Sequence[int]) -> dict[int, list[Evidence]]:
-    """Evidence of several claims in one query, oldest publication first,
-    grouped by claim id. The sources' raw bytes and full text are not loaded."""
+def evidence_for_claims(
+    *, claim_ids: Sequence[int], per_stance: int = QUOTES_PER_SIDE
+) -> dict[int, list[Evidence]]:
+    """Evidence of several claims, at most ``per_stance`` per claim and stance
+    (oldest linked first), grouped by claim id: a bounded summary, fetched
+    once for all claims whatever their sizes."""
     grouped: dict[int, list[Evidence]] = defaultdict(list)
     if not claim_ids:
         return grouped
-    rows = (
-        Evidence.objects.filter(claim_id__in=list(claim_ids))
-        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet")
-        .defer("excerpt__source__raw", "excerpt__source__text", "excerpt__source__overrides")
-        .order_by(
-            "claim_id",
-            F("excerpt__source__published_at").asc(nulls_last=True),
-            "created_at",
-            "id",
-        )
-    )
-    for item in rows:
+    for item in first_per_stance(claim_ids=claim_ids, per_stance=per_stance):
         grouped[item.claim_id].append(item)
     return grouped
 
 
 def review_cards(*, claims: Sequence[Claim]) -> list[ReviewCard]:
     """Both sides of each claim, side by side, with the count of distinct
-    outlets and speakers behind each (one query for all claims)."""
-    by_claim = evidence_for_claims(claim_ids=[c.pk for c in claims])
+    outlets and speakers behind each: a bounded summary per claim (two
+    queries for all claims, whatever their sizes)."""
+    ids = [c.pk for c in claims]
+    by_claim = evidence_for_claims(claim_ids=ids)
+    voices = voices_by_claim(claim_ids=ids)
     cards = []
     for claim in claims:
         evidence = by_claim.get(claim.pk, [])
-        voices = distinct_voices(evidence)
         sides = {
             stance: Side(
                 stance=stance,
                 label=label,
                 evidence=[e for e in evidence if e.stance == stance],
-                outlets=voices[stance]["outlets"],
-                speakers=voices[stance]["speakers"],
+                outlets=voices[claim.pk][stance]["outlets"],
+                speakers=voices[claim.pk][stance]["speakers"],
+                total=voices[claim.pk][stance]["quotes"],
             )
             for stance, label in Stance.choices
         }

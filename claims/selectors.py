@@ -4,40 +4,58 @@ aggregates, so the number of queries does not grow with the page size."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Window,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest, Lower, RowNumber, Trim
 from rapidfuzz import fuzz, process
 
-from sources.models import ANCHOR_STATES_TO_CHECK
+from sources import selectors as source_selectors
+from sources.models import ANCHOR_STATES_TO_CHECK, Source, SourceStatus
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
+from .passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
+
+
+def _evidence_count(**where) -> Coalesce:
+    """Evidence rows of the claim (``where`` narrows them), as a correlated
+    subquery over the (claim, stance) index: computed for the rows a page
+    shows, never grouped over the whole evidence table."""
+    rows = (
+        Evidence.objects.filter(claim=OuterRef("pk"), **where)
+        .order_by()
+        .values("claim")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def _with_counts(qs: QuerySet[Claim]) -> QuerySet[Claim]:
     return qs.annotate(
-        asserts_count=Count("evidence", filter=Q(evidence__stance=Stance.ASSERTS), distinct=True),
-        disputes_count=Count("evidence", filter=Q(evidence__stance=Stance.DISPUTES), distinct=True),
-        mentions_count=Count("evidence", filter=Q(evidence__stance=Stance.MENTIONS), distinct=True),
-        quotes_to_check=Count(
-            "evidence",
-            filter=Q(evidence__excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK),
-            distinct=True,
-        ),
+        asserts_count=_evidence_count(stance=Stance.ASSERTS),
+        disputes_count=_evidence_count(stance=Stance.DISPUTES),
+        mentions_count=_evidence_count(stance=Stance.MENTIONS),
+        evidence_total=_evidence_count(),
+        quotes_to_check=_evidence_count(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK),
     ).annotate(
-        evidence_total=F("asserts_count") + F("disputes_count") + F("mentions_count"),
         is_contested=ExpressionWrapper(
             Q(asserts_count__gt=0) & Q(disputes_count__gt=0), output_field=BooleanField()
         ),
@@ -94,6 +112,17 @@ def evidence_of_contested_claims(qs: QuerySet[Evidence], contested: bool) -> Que
     )
 
 
+def claims_live(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Claims not merged into another: what every list shows."""
+    return qs.filter(merged_into__isnull=True)
+
+
+def _claims() -> QuerySet[Claim]:
+    return Claim.objects.select_related("reviewed_by", "created_by").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.only("id", "name"))
+    )
+
+
 def evidence_to_check(qs: QuerySet[Evidence], to_check: bool = True) -> QuerySet[Evidence]:
     """Pairs whose quote waits for a person (``changed`` or ``orphaned``)."""
     condition = Q(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK)
@@ -125,9 +154,7 @@ def claim_list(
     tag: str = "",
     updated_since: dt.datetime | None = None,
 ) -> QuerySet[Claim]:
-    qs = Claim.objects.select_related("reviewed_by", "created_by").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.only("id", "name"))
-    )
+    qs = claims_live(_claims())
     if q:
         qs = claims_with_words(qs, q)
     if verdict:
@@ -141,8 +168,13 @@ def claim_list(
     return _with_counts(qs).order_by("-updated_at", "-id")
 
 
+def claim_any() -> QuerySet[Claim]:
+    """Every claim, merged ones included (their old links keep answering)."""
+    return _with_counts(_claims())
+
+
 def claim_detail(*, claim_id: int) -> Claim:
-    return claim_list().get(pk=claim_id)
+    return claim_any().get(pk=claim_id)
 
 
 def review_queue_condition() -> Q:
@@ -187,6 +219,118 @@ def evidence_for_claim(*, claim_id: int) -> list[Evidence]:
     )
 
 
+COLUMN_PAGE = 20  # quotes per stance column before "more"
+TIMELINE_POINTS = 240  # at most this many dots on a claim's timeline
+
+
+def _claim_evidence(claim_id: int) -> QuerySet[Evidence]:
+    return (
+        Evidence.objects.filter(claim_id=claim_id)
+        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet", "created_by")
+        .defer("excerpt__source__raw", "excerpt__source__text")
+    )
+
+
+def evidence_column(
+    *, claim_id: int, stance: str, offset: int = 0, limit: int = COLUMN_PAGE
+) -> tuple[list[Evidence], bool]:
+    """One stance column of the claim page (oldest linked first), a page at a
+    time: the page's rows, and whether more follow."""
+    rows = list(
+        _claim_evidence(claim_id).filter(stance=stance).order_by("id")[offset : offset + limit + 1]
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def first_per_stance(*, claim_ids: Sequence[int], per_stance: int) -> QuerySet[Evidence]:
+    """The first ``per_stance`` evidence rows (oldest linked first) of each
+    claim and stance, with what a quote shows joined in. The ranking runs over
+    the (claim, stance, id) index alone; only the chosen rows are joined, so a
+    claim with thousands of quotes costs what a small one does."""
+    chosen = (
+        Evidence.objects.filter(claim_id__in=list(claim_ids))
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("claim_id"), F("stance")], order_by="id")
+        )
+        .filter(place__lte=per_stance)
+        .values_list("id", flat=True)
+    )
+    return (
+        Evidence.objects.filter(pk__in=list(chosen))
+        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet", "created_by")
+        .defer("excerpt__source__raw", "excerpt__source__text", "excerpt__source__overrides")
+        .order_by("claim_id", "stance", "id")
+    )
+
+
+def evidence_columns(*, claim_id: int) -> dict[str, tuple[list[Evidence], bool]]:
+    """The first page of every stance column: per stance, its rows (oldest
+    linked first) and whether more follow."""
+    columns: dict[str, list[Evidence]] = {stance: [] for stance in Stance.values}
+    for item in first_per_stance(claim_ids=[claim_id], per_stance=COLUMN_PAGE + 1):
+        columns[item.stance].append(item)
+    return {
+        stance: (items[:COLUMN_PAGE], len(items) > COLUMN_PAGE) for stance, items in columns.items()
+    }
+
+
+def evidence_timeline(*, claim_id: int, total: int) -> list[Evidence]:
+    """The evidence a claim's timeline draws: all of it up to
+    ``TIMELINE_POINTS``, else an even sample by id (the shape of the
+    distribution stays, the page stays small)."""
+    qs = _claim_evidence(claim_id).order_by("excerpt__source__published_at", "id")
+    if total > TIMELINE_POINTS:
+        step = -(-total // TIMELINE_POINTS)
+        qs = qs.alias(slot=F("id") % step).filter(slot=0)
+    return list(qs[:TIMELINE_POINTS])
+
+
+def voices_by_claim(*, claim_ids: Sequence[int]) -> dict[int, dict[str, dict[str, int]]]:
+    """Per claim and stance: quotes, distinct outlets (a source without outlet
+    counts alone) and distinct speakers, counted in the database, in one query: how many independent voices, not
+    how many quotes."""
+    rows = (
+        Evidence.objects.filter(claim_id__in=list(claim_ids))
+        .values("claim_id", "stance")
+        .annotate(
+            quotes=Count("id"),
+            outlets=Count("excerpt__source__outlet", distinct=True),
+            unplaced=Count(
+                "excerpt__source", distinct=True, filter=Q(excerpt__source__outlet__isnull=True)
+            ),
+            speakers=Count(
+                Lower(Trim("attributed_to")), distinct=True, filter=~Q(attributed_to="")
+            ),
+        )
+        .order_by()
+    )
+    result = {
+        claim_id: {stance: {"quotes": 0, "outlets": 0, "speakers": 0} for stance in Stance.values}
+        for claim_id in claim_ids
+    }
+    for row in rows:
+        result[row["claim_id"]][row["stance"]] = {
+            "quotes": row["quotes"],
+            "outlets": row["outlets"] + row["unplaced"],
+            "speakers": row["speakers"],
+        }
+    return result
+
+
+def claim_voices(*, claim_id: int) -> dict[str, dict[str, int]]:
+    return voices_by_claim(claim_ids=[claim_id])[claim_id]
+
+
+def evidence_on_sources(*, claim_id: int, source_ids: Sequence[int]) -> list[Evidence]:
+    """The claim's evidence quoting these sources (what "find more" must not
+    offer again)."""
+    return list(
+        Evidence.objects.filter(
+            claim_id=claim_id, excerpt__source_id__in=list(source_ids)
+        ).select_related("excerpt")
+    )
+
+
 def evidence_for_source(*, source_id: int) -> list[Evidence]:
     return list(
         Evidence.objects.filter(excerpt__source_id=source_id)
@@ -195,21 +339,52 @@ def evidence_for_source(*, source_id: int) -> list[Evidence]:
     )
 
 
+def evidence_is_anchored(evidence: Evidence, text: str) -> bool:
+    """The pair's quote points at its span of the source's text (``changed``
+    ones too)."""
+    excerpt = evidence.excerpt
+    return excerpt.anchor_state != "orphaned" and text[excerpt.start : excerpt.end] == excerpt.exact
+
+
+def evidence_needs_check(evidence: Evidence, text: str) -> bool:
+    """The quote does not show the analyst's words: changed, or not found."""
+    return evidence.excerpt.anchor_state == "changed" or not evidence_is_anchored(evidence, text)
+
+
 def evidence_deleted_since(*, since: dt.datetime) -> QuerySet[EvidenceTombstone]:
     return EvidenceTombstone.objects.filter(deleted_at__gte=since).order_by(
         "deleted_at", "evidence_id"
     )
 
 
+# Trigram similarity (0-1) a claim must reach to be called a near-duplicate on
+# PostgreSQL; ``claim_search`` widens to word similarity, which also finds a
+# few typed words inside a longer claim.
+TRIGRAM_DUPLICATE = 0.35
+TRIGRAM_SEARCH = 0.45
+
+
 def claim_similar(
-    *, text: str, limit: int = 5, threshold: float = 70.0, exclude_id: int | None = None
+    *,
+    text: str,
+    limit: int = 5,
+    threshold: float = 70.0,
+    exclude_id: int | None = None,
+    words: bool = False,
 ) -> list[tuple[Claim, float]]:
-    """Existing claims that read like ``text`` (rapidfuzz token-set ratio),
-    best first: shown before a near-duplicate claim is created."""
-    text = text.strip()
+    """Live claims that read like ``text``, best first, with a score 0-100:
+    shown before a near-duplicate claim is created, and offered for merging.
+
+    PostgreSQL: ``pg_trgm`` similarity through the GIN trigram index
+    (``words``: word similarity, for a few typed words); the claims are never
+    loaded into Python. Elsewhere: rapidfuzz's token-set ratio over the
+    claims' texts, with ``threshold`` as the cut-off."""
+    text = " ".join(text.split())
     if not text:
         return []
-    choices = dict(Claim.objects.exclude(pk=exclude_id).values_list("pk", "text"))
+    if connection.vendor == "postgresql":
+        return _similar_trigram(text, limit=limit, exclude_id=exclude_id, words=words)
+    choices = dict(claims_live(Claim.objects.exclude(pk=exclude_id)).values_list("pk", "text"))
     matches = process.extract(
         text,
         choices,
@@ -222,6 +397,30 @@ def claim_similar(
     return [(by_id[m[2]], float(m[1])) for m in matches if m[2] in by_id]
 
 
+def _similar_trigram(
+    text: str, *, limit: int, exclude_id: int | None, words: bool
+) -> list[tuple[Claim, float]]:
+    # The lookups are pg_trgm's ``%`` / ``%>`` operators, which the GIN trigram
+    # index answers; their cut-off is the session's threshold, set for this
+    # transaction only.
+    if words:
+        setting, cutoff = "pg_trgm.word_similarity_threshold", TRIGRAM_SEARCH
+        match, score = Q(text__trigram_word_similar=text), TrigramWordSimilarity(text, "text")
+    else:
+        setting, cutoff = "pg_trgm.similarity_threshold", TRIGRAM_DUPLICATE
+        match, score = Q(text__trigram_similar=text), TrigramSimilarity("text", text)
+    qs = (
+        claims_live(Claim.objects.exclude(pk=exclude_id) if exclude_id else Claim.objects.all())
+        .filter(match)
+        .annotate(similarity=score)
+        .order_by("-similarity", "-id")[:limit]
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [setting, str(cutoff)])
+        found = list(qs)
+    return [(claim, round(claim.similarity * 100, 1)) for claim in found]
+
+
 def claim_search(*, q: str, limit: int = 10) -> list[Claim]:
     """Claims for the reader's search-as-you-type: substring matches first,
     then fuzzy ones."""
@@ -232,8 +431,70 @@ def claim_search(*, q: str, limit: int = 10) -> list[Claim]:
     if len(direct) >= limit:
         return direct
     seen = {c.pk for c in direct}
-    fuzzy = [c for c, _ in claim_similar(text=q, limit=limit, threshold=55) if c.pk not in seen]
+    similar = claim_similar(text=q, limit=limit, threshold=55, words=True)
+    fuzzy = [c for c, _ in similar if c.pk not in seen]
     return (direct + fuzzy)[:limit]
+
+
+@dataclass
+class MergePreview:
+    """What merging ``duplicate`` into ``into`` would make: both claims, a
+    sample of each one's evidence, and the combined counts."""
+
+    duplicate: Claim
+    into: Claim
+    duplicate_evidence: list[Evidence]
+    into_evidence: list[Evidence]
+    shared: int  # passages both quote: kept once, with ``into``'s stance
+    combined: dict[str, int]
+    tags: list[str]
+
+
+MERGE_PREVIEW_ITEMS = 30
+
+
+def claim_merge_preview(*, claim_id: int, into_id: int) -> MergePreview:
+    """Raises ``Claim.DoesNotExist`` when either claim is missing. Constant
+    number of queries, whatever the claims' sizes."""
+    claims = claim_any().in_bulk([claim_id, into_id])
+    if claim_id not in claims or into_id not in claims:
+        raise Claim.DoesNotExist
+    duplicate, into = claims[claim_id], claims[into_id]
+
+    def sample(claim: Claim) -> list[Evidence]:
+        return list(
+            Evidence.objects.filter(claim=claim)
+            .select_related("excerpt", "excerpt__source", "excerpt__source__outlet")
+            .defer("excerpt__source__raw", "excerpt__source__text")
+            .order_by("stance", "id")[:MERGE_PREVIEW_ITEMS]
+        )
+
+    shared_rows = list(
+        Evidence.objects.filter(
+            claim=duplicate,
+            excerpt__in=Evidence.objects.filter(claim=into).values("excerpt"),
+        )
+        .values("stance")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    shared_by_stance = {row["stance"]: row["n"] for row in shared_rows}
+    combined = {
+        stance: getattr(into, f"{stance}_count")
+        + getattr(duplicate, f"{stance}_count")
+        - shared_by_stance.get(stance, 0)
+        for stance in Stance.values
+    }
+    tags = sorted({t.name for t in into.tags.all()} | {t.name for t in duplicate.tags.all()})
+    return MergePreview(
+        duplicate=duplicate,
+        into=into,
+        duplicate_evidence=sample(duplicate),
+        into_evidence=sample(into),
+        shared=sum(shared_by_stance.values()),
+        combined=combined,
+        tags=tags,
+    )
 
 
 def claim_reviews(*, claim_id: int) -> list[Review]:
@@ -241,18 +502,33 @@ def claim_reviews(*, claim_id: int) -> list[Review]:
 
 
 USER_FIELDS = {"reviewed_by", "created_by"}
+# Bookkeeping that changes with every edit: not worth a line in the history.
+HISTORY_QUIET_FIELDS = ["updated_at", "version", "evidence_changed_at", "reviewed_at", "merged_at"]
 
 
 def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
     """Changes to the claim and its evidence, newest first, for the history
-    panel: who, when, what changed."""
+    panel: who, when, what changed, and why (merge, split, verdict...). The
+    history of claims merged into this one is part of it: it moved here."""
+    merged_in = Claim.objects.filter(merged_into=claim_id).values("pk")
     entries: list[dict] = []
     claim_records = list(
-        Claim.history.filter(id=claim_id)
+        Claim.history.filter(Q(id=claim_id) | Q(id__in=merged_in))
         .select_related("history_user")
-        .order_by("-history_date")[: limit + 1]
+        .order_by("-history_date", "-history_id")[: limit * 2]
     )
+    by_claim: dict[int, list] = {}
+    for record in claim_records:
+        by_claim.setdefault(record.id, []).append(record)
     deltas = []
+    for records in by_claim.values():
+        for newer, older in zip(records, [*records[1:], None], strict=False):
+            changes = []
+            if older is not None:
+                delta = newer.diff_against(older, excluded_fields=HISTORY_QUIET_FIELDS)
+                changes = list(delta.changes)
+            deltas.append((newer, changes))
+
     for newer, older in zip(claim_records, [*claim_records[1:], None], strict=False):
         changes = []
         if older is not None:
@@ -292,7 +568,9 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
                 "when": newer.history_date,
                 "who": newer.history_user,
                 "kind": "claim",
+                "claim_id": newer.id,
                 "action": {"+": "created", "~": "changed", "-": "deleted"}[newer.history_type],
+                "reason": newer.history_change_reason or "",
                 "changes": [
                     f"{c.field.replace('_', ' ')}: {shown(c.field, c.old)} → {shown(c.field, c.new)}"
                     for c in changes
@@ -300,9 +578,9 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
             }
         )
     evidence_records = (
-        Evidence.history.filter(claim_id=claim_id)
+        Evidence.history.filter(Q(claim_id=claim_id) | Q(claim_id__in=merged_in))
         .select_related("history_user")
-        .order_by("-history_date")[:limit]
+        .order_by("-history_date", "-history_id")[:limit]
     )
     for record in evidence_records:
         entries.append(
@@ -310,7 +588,9 @@ def claim_history(*, claim_id: int, limit: int = 50) -> list[dict]:
                 "when": record.history_date,
                 "who": record.history_user,
                 "kind": "evidence",
+                "claim_id": record.claim_id,
                 "action": {"+": "linked", "~": "changed", "-": "unlinked"}[record.history_type],
+                "reason": record.history_change_reason or "",
                 "changes": [
                     f"evidence {record.id}: {record.stance}"
                     + (f" ({record.attributed_to})" if record.attributed_to else "")
@@ -349,3 +629,35 @@ def distinct_voices(evidence: Iterable[Evidence]) -> dict[str, dict[str, int]]:
         }
         result[stance] = {"quotes": len(items), "outlets": len(outlets), "speakers": len(speakers)}
     return result
+
+
+def claim_passages(*, claim: Claim, q: str = "") -> tuple[list[str], list[Passage]]:
+    """ "Find more evidence": the words searched (``q``'s, or the claim's own
+    significant words) and the best passages of any parsed source that use
+    them, leaving out the passages already linked to the claim.
+
+    All the words first (best ranked), then each word alone to widen recall:
+    both the SQLite fallback and websearch_to_tsquery require every word
+    given. At most 1 + MAX_SEARCH_WORDS queries; passages are then ranked by
+    how many of the words they use.
+    """
+    words = significant_words(q or claim.text)
+    searches = [" ".join(words)] + (words if len(words) > 1 else [])
+    sources: dict[int, Source] = {}
+    for search in searches:
+        qs = source_selectors.source_list(q=search, status=SourceStatus.PARSED)
+        for source in qs[:MAX_SOURCES]:
+            sources.setdefault(source.pk, source)
+        if len(sources) >= MAX_SOURCES:
+            break
+    taken: dict[int, set[tuple[int, int]]] = {}
+    for e in evidence_on_sources(claim_id=claim.pk, source_ids=list(sources)):
+        taken.setdefault(e.excerpt.source_id, set()).add((e.excerpt.start, e.excerpt.end))
+    passages: list[Passage] = []
+    min_score = 1 if len(words) <= 2 else 2
+    for source in list(sources.values())[:MAX_SOURCES]:
+        passages.extend(
+            source_passages(source, words, taken.get(source.pk, set()), min_score=min_score)
+        )
+    passages.sort(key=lambda p: -p.score)
+    return words, passages[:MAX_PASSAGES]

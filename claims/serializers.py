@@ -10,6 +10,7 @@ from claims_tracker.common.api import MAX_ID
 from sources.models import ANCHOR_STATES_TO_CHECK, AnchorStateChoices
 from sources.serializers import OutletSerializer
 
+from .evidence_rows import evidence_row
 from .models import Claim, Evidence, Stance, Verdict
 
 
@@ -61,11 +62,19 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
             "version",
             "evidence_changed_at",
+            "merged_into",
+            "merged_at",
             "evidence_revision",
             "reviewed_revision",
             "quotes_to_check",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "merged_into": {
+                "help_text": "Set when this claim was merged into another (that claim's id): "
+                "it has left every list, and its evidence is there."
+            }
+        }
 
     quotes_to_check = serializers.SerializerMethodField(
         help_text="Evidence whose quote is `changed` or `orphaned`: waiting for a person."
@@ -110,6 +119,46 @@ class ClaimWriteSerializer(serializers.Serializer):
         min_value=1,
         max_value=2**31 - 1,
         help_text="The version you edited; a stale one gets 409 and changes nothing.",
+    )
+
+
+class ClaimMergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The claim that takes this one's evidence."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="This claim's version you saw; a stale one gets 409 and changes nothing.",
+    )
+    into_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The target's version you saw; a stale one gets 409 and changes nothing.",
+    )
+
+
+class ClaimSplitSerializer(serializers.Serializer):
+    evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=10_000,
+        help_text="Ids of this claim's evidence that move to the new claim.",
+    )
+    text = serializers.CharField(max_length=2000, help_text="The new claim's text.")
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        max_length=50,
+        help_text="The new claim's tags (default: this claim's).",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="This claim's version you saw; a stale one gets 409 and changes nothing.",
     )
 
 
@@ -185,7 +234,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
     """A claim/source pair. The declared fields describe the shape (and the
     OpenAPI schema); ``to_representation`` builds it directly from the joined
     row, because field-by-field serialization dominated the cost of a list
-    page (see ``bench/api.py``)."""
+    page (see ``bench/api.py``); lists read only ``evidence_rows.LOOKUPS``."""
 
     claim = ClaimBriefSerializer(read_only=True)
     source = EvidenceSourceSerializer(read_only=True)
@@ -194,36 +243,6 @@ class EvidenceSerializer(serializers.ModelSerializer):
     anchor_state = serializers.ChoiceField(choices=AnchorStateChoices.choices, read_only=True)
     created_by = serializers.CharField(read_only=True, allow_null=True, help_text="Username.")
     excerpt = serializers.IntegerField(read_only=True, help_text="The id of the quoted excerpt.")
-
-    #: The columns ``to_representation`` reads: lists fetch nothing else.
-    COLUMNS = (
-        "id",
-        "claim",
-        "excerpt",
-        "stance",
-        "attributed_to",
-        "note",
-        "created_by",
-        "created_at",
-        "updated_at",
-        "claim__text",
-        "claim__verdict",
-        "excerpt__source",
-        "excerpt__exact",
-        "excerpt__prefix",
-        "excerpt__suffix",
-        "excerpt__start",
-        "excerpt__end",
-        "excerpt__anchor_state",
-        "excerpt__selected",
-        "excerpt__source__url",
-        "excerpt__source__title",
-        "excerpt__source__published_at",
-        "excerpt__source__outlet",
-        "excerpt__source__outlet__name",
-        "excerpt__source__outlet__domain",
-        "created_by__username",
-    )
 
     class Meta:
         model = Evidence
@@ -244,77 +263,13 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, obj: Evidence) -> dict:
-        claim = obj.claim
-        excerpt = obj.excerpt
-        source = excerpt.source
-        outlet = source.outlet
-        return {
-            "id": obj.pk,
-            "claim": {"id": claim.pk, "text": claim.text, "verdict": claim.verdict},
-            "source": {
-                "id": source.pk,
-                "url": source.url,
-                "title": source.title,
-                "outlet": (
-                    {"id": outlet.pk, "name": outlet.name, "domain": outlet.domain}
-                    if outlet is not None
-                    else None
-                ),
-                "published_at": _datetime(source.published_at),
-            },
-            "stance": obj.stance,
-            "quote": {
-                "selected": excerpt.selected,
-                "exact": excerpt.exact,
-                "prefix": excerpt.prefix,
-                "suffix": excerpt.suffix,
-                "start": excerpt.start,
-                "end": excerpt.end,
-            },
-            "anchor_state": excerpt.anchor_state,
-            "attributed_to": obj.attributed_to,
-            "note": obj.note,
-            "created_by": obj.created_by.username if obj.created_by_id else None,
-            "created_at": _datetime(obj.created_at),
-            "updated_at": _datetime(obj.updated_at),
-            "excerpt": obj.excerpt_id,
-        }
-
-
-#: The columns of one pair as ``values_list`` fetches them for a list page.
-EVIDENCE_ROW = (
-    "id",
-    "claim_id",
-    "claim__text",
-    "claim__verdict",
-    "excerpt__source_id",
-    "excerpt__source__url",
-    "excerpt__source__title",
-    "excerpt__source__published_at",
-    "excerpt__source__outlet_id",
-    "excerpt__source__outlet__name",
-    "excerpt__source__outlet__domain",
-    "stance",
-    "excerpt__exact",
-    "excerpt__prefix",
-    "excerpt__suffix",
-    "excerpt__start",
-    "excerpt__end",
-    "excerpt__anchor_state",
-    "attributed_to",
-    "note",
-    "created_by__username",
-    "created_at",
-    "updated_at",
-    "excerpt_id",
-    "excerpt__selected",
-)
+        return evidence_from_row(evidence_row(obj))
 
 
 def evidence_from_row(row: tuple, tz: dt.tzinfo | None = None) -> dict:
-    """``EvidenceSerializer``'s representation, built from an ``EVIDENCE_ROW``
-    tuple: a list page skips model instances altogether (the lean path
-    measured by ``bench/api.py``). A test holds the two to the same output."""
+    """A pair's representation, built from its ``EVIDENCE_ROW`` tuple: a list
+    page skips model instances altogether (the lean path measured by
+    ``bench/api.py``); a single pair goes through ``evidence_row``."""
     (
         pk,
         claim_id,

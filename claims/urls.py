@@ -4,7 +4,7 @@ behind them (under ``ui/``)."""
 
 from django.urls import path
 
-from .views import claims, dashboard, evidence, quotes, reader, review
+from .views import claims, dashboard, evidence, quotes, reader, review, workspace
 
 app_name = "claims"
 urlpatterns = [
@@ -20,6 +20,19 @@ urlpatterns = [
     # Claims.
     path("claims/", claims.claim_list_page, name="list"),
     path("claims/<int:pk>/", claims.claim_detail_page, name="detail"),
+    # The analyst's work on claims themselves.
+    path("claims/new/", workspace.claim_new_page, name="new"),
+    path("ui/claims/new/similar/", workspace.claim_new_similar_fragment, name="new-similar"),
+    path("claims/<int:pk>/edit/", workspace.claim_edit_page, name="edit"),
+    path("claims/<int:pk>/merge/", workspace.claim_merge_page, name="merge"),
+    path("claims/<int:pk>/split/", workspace.claim_split_page, name="split"),
+    path("claims/bulk/", workspace.claim_bulk_page, name="bulk"),
+    path("claims/export/", workspace.claim_export, name="export"),
+    path(
+        "ui/claims/<int:pk>/column/<str:stance>/",
+        claims.evidence_column_fragment,
+        name="column",
+    ),
     path("ui/claims/<int:pk>/find/", claims.find_more_fragment, name="find-more"),
     path("ui/claims/<int:pk>/link/", claims.find_more_link, name="find-more-link"),
     # Evidence edits.

@@ -123,15 +123,8 @@ class SourceViewSet(
         if "url" in data:
             result = services.source_ingest_url(url=data["url"], **common)
         elif "file" in data:
-            upload = data["file"]
-            services.ingest_check_size(upload.size)
-            result = services.source_ingest(
-                raw=upload.read(),
-                content_type=data.get("content_type")
-                or services.content_type_for_filename(upload.name),
-                filename=upload.name,
-                charset=upload.charset,
-                **common,
+            result = services.source_ingest_upload(
+                upload=data["file"], content_type=data.get("content_type"), **common
             )
         else:
             result = services.source_ingest(

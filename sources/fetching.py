@@ -35,11 +35,13 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from sources.text.errors import FetchError
+from sources.text.extraction import sniff_content_type
 
 USER_AGENT = "ClaimsTracker/0.1 (+https://claims-tracker.invalid/about/fetcher)"
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
 SUPPORTED_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 MAX_REDIRECTS = 5
+SNIFF_BYTES = 8192  # how much of an untyped body says whether it is HTML
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # A server that trickles one byte just inside every read timeout would keep us
 # forever; the whole fetch gets this many read timeouts at most.
@@ -276,7 +278,8 @@ def _read_page(
 
     content = bytes(body)
     if not content_type:
-        content_type = _sniff_type(content)
+        # Markup is ASCII whatever the charset: latin-1 reads any byte.
+        content_type = sniff_content_type(content[:SNIFF_BYTES].decode("latin-1"))
     return FetchedPage(url=final_url, content=content, content_type=content_type, charset=charset)
 
 
@@ -291,12 +294,3 @@ def _parse_content_type(header: str) -> tuple[str, str | None]:
     if isinstance(charset, tuple):  # RFC 2231 encoded parameter
         charset = charset[2]
     return mime, (str(charset).strip().lower() or None) if charset else None
-
-
-def _sniff_type(content: bytes) -> str:
-    head = content[:1024].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")) or (
-        b"<html" in head
-    ):
-        return "text/html"
-    return "text/plain"

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from claims_tracker.common.changes import ChangeSubject, changes_record
 from sources.text.anchoring import AnchorState, Quote, reanchor_all
-from sources.text.extraction import decode_bytes, extract
+from sources.text.extraction import extract
 
 from .models import (
     Excerpt,
@@ -44,7 +44,7 @@ from .models import (
     Source,
     SourceStatus,
 )
-from .selectors import fingerprint_for, rules_by_outlet
+from .selectors import fingerprint_for, rules_by_outlet, source_raw_text
 from .services import source_fields
 from .signals import excerpts_need_check
 
@@ -453,7 +453,7 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
             continue
         before = {name: getattr(source, name) for name in SOURCE_FIELDS}
         try:
-            decoded = decode_bytes(bytes(source.raw), declared_charset=source.raw_charset or None)
+            decoded = source_raw_text(source)
             result = extract(
                 decoded,
                 content_type=source.content_type,

@@ -12,12 +12,18 @@ from django.db import transaction
 
 from claims_tracker.common.errors import ApplicationError
 from sources.text.errors import TextError
-from sources.text.extraction import RuleSpec, RuleTimeout, decode_bytes, extract, validate_rule
+from sources.text.extraction import RuleSpec, RuleTimeout, extract, validate_rule
 
 from .errors import application_errors
 from .models import ExtractionRule, Outlet, ReparseJob, Source
 from .reparse import reparse_job_create
-from .selectors import fingerprint_for, rule_specs, rules_effective
+from .selectors import (
+    fingerprint_for,
+    outlet_by_domain,
+    rule_specs,
+    rules_effective,
+    source_raw_text,
+)
 from .services import outlet_get_or_create
 
 EDITABLE_FIELDS = (
@@ -180,8 +186,7 @@ def rule_preview(
     outlet = data.get("outlet")
     outlet_obj = None
     if outlet:
-        domain = str(outlet).strip().lower().removeprefix("www.")
-        outlet_obj = Outlet.objects.filter(domain=domain).first()
+        outlet_obj = outlet_by_domain(domain=str(outlet))
         if outlet_obj is None:
             return []
     candidate = ExtractionRule(
@@ -212,7 +217,7 @@ def rule_preview(
             rules.append(candidate)
             rules.sort(key=lambda r: (r.position, r.pk or 10**12))
         try:
-            decoded = decode_bytes(bytes(source.raw), declared_charset=source.raw_charset or None)
+            decoded = source_raw_text(source)
             after = extract(
                 decoded,
                 content_type=source.content_type,

@@ -7,16 +7,42 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, FloatField, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from sources.text.extraction import RuleSpec, rules_fingerprint
+from sources.text.canonical import domain_of
+from sources.text.errors import UrlError
+from sources.text.extraction import RuleSpec, decode_bytes, rules_fingerprint
 
-from .models import Excerpt, ExtractionRule, Outlet, ReparseJob, Source
+from .models import Excerpt, ExtractionRule, IngestBatch, IngestItem, Outlet, ReparseJob, Source
 
 # Columns a list never needs: the raw input can be megabytes.
 HEAVY_SOURCE_FIELDS = ("raw",)
+
+
+def outlet_domain_key(text: str) -> str:
+    """The domain an outlet is stored under, from a domain or a URL as a person
+    typed it ("www.Example.com", "https://example.com/x" -> "example.com")."""
+    try:
+        return domain_of(text)
+    except UrlError:
+        return text.strip().lower()
+
+
+def outlet_by_domain(*, domain: str) -> Outlet | None:
+    return Outlet.objects.filter(domain=outlet_domain_key(domain)).first()
 
 
 def source_search(qs: QuerySet[Source], q: str) -> QuerySet[Source]:
@@ -47,6 +73,65 @@ def source_search(qs: QuerySet[Source], q: str) -> QuerySet[Source]:
     return qs.order_by("-ingested_at", "-id")
 
 
+def _evidence_count() -> Coalesce:
+    """Evidence rows quoting a source, as a correlated subquery: computed for
+    the rows of the page only, never grouped over the whole table."""
+    per_source = (
+        Excerpt.objects.filter(source=OuterRef("pk"))
+        .order_by()
+        .values("source")
+        .annotate(n=Count("evidence"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_source, output_field=IntegerField()), 0)
+
+
+# Markers ts_headline puts around the words found; the snippet is escaped as
+# text and the markers become <mark> only afterwards (article text is never HTML).
+SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
+
+
+def source_snippets(*, source_ids: Sequence[int], q: str) -> dict[int, str]:
+    """A highlighted passage of each source around the words of ``q`` (plain
+    text with ``SNIPPET_START``/``SNIPPET_STOP`` around the hits), for the
+    rows of a result page: PostgreSQL's ``ts_headline``; elsewhere the text
+    around the first word found."""
+    q = q.strip()
+    if not source_ids or not q:
+        return {}
+    if connection.vendor == "postgresql":
+        options = (
+            f"StartSel={SNIPPET_START}, StopSel={SNIPPET_STOP}, MaxWords=30, MinWords=12, "
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, ts_headline('english', text, websearch_to_tsquery('english', %s), %s) "
+                "FROM sources_source WHERE id = ANY(%s)",
+                [q, options, list(source_ids)],
+            )
+            return dict(cursor.fetchall())
+    snippets = {}
+    words = [w.lower() for w in q.split()]
+    for pk, text in Source.objects.filter(pk__in=source_ids).values_list("pk", "text"):
+        lowered = text.lower()
+        at = min((i for i in (lowered.find(w) for w in words) if i >= 0), default=-1)
+        if at < 0:
+            continue
+        word = next(w for w in words if lowered.find(w) == at)
+        begin = max(0, at - 80)
+        snippets[pk] = (
+            ("…" if begin else "")
+            + text[begin:at]
+            + SNIPPET_START
+            + text[at : at + len(word)]
+            + SNIPPET_STOP
+            + text[at + len(word) : at + len(word) + 120]
+            + "…"
+        )
+    return snippets
+
+
 def source_list(
     *,
     q: str = "",
@@ -59,10 +144,10 @@ def source_list(
     qs = (
         Source.objects.select_related("outlet")
         .defer(*HEAVY_SOURCE_FIELDS)
-        .annotate(evidence_count=Count("excerpts__evidence", distinct=True))
+        .annotate(evidence_count=_evidence_count())
     )
     if outlet:
-        qs = qs.filter(outlet__domain=outlet.lower().removeprefix("www."))
+        qs = qs.filter(outlet__domain=outlet_domain_key(outlet))
     if published_after:
         qs = qs.filter(published_at__gte=published_after)
     if published_before:
@@ -77,9 +162,14 @@ def source_list(
 def source_detail(*, source_id: int) -> Source:
     return (
         Source.objects.select_related("outlet")
-        .annotate(evidence_count=Count("excerpts__evidence", distinct=True))
+        .annotate(evidence_count=_evidence_count())
         .get(pk=source_id)
     )
+
+
+def source_raw_text(source: Source) -> str:
+    """The source's raw input as text, decoded as ingestion decoded it."""
+    return decode_bytes(bytes(source.raw), declared_charset=source.raw_charset or None)
 
 
 def source_find_duplicate(*, canonical_url: str | None, content_sha256: str) -> Source | None:
@@ -128,12 +218,17 @@ def fingerprint_for(specs: Sequence[RuleSpec]) -> str:
 def rule_list(*, outlet: str = "") -> QuerySet[ExtractionRule]:
     qs = ExtractionRule.objects.select_related("outlet")
     if outlet:
-        qs = qs.filter(outlet__domain=outlet)
+        qs = qs.filter(outlet__domain=outlet_domain_key(outlet))
     return qs.order_by("position", "id")
 
 
 def outlet_list() -> QuerySet[Outlet]:
     return Outlet.objects.annotate(source_count=Count("sources")).order_by("name")
+
+
+def outlet_choices() -> QuerySet[Outlet]:
+    """Outlets for a filter menu: no per-outlet count (that groups every source)."""
+    return Outlet.objects.only("id", "name", "domain").order_by("name")
 
 
 def excerpt_orphans() -> QuerySet[Excerpt]:
@@ -145,7 +240,11 @@ def excerpt_orphans() -> QuerySet[Excerpt]:
 
 
 def reparse_job_active() -> QuerySet[ReparseJob]:
-    return ReparseJob.objects.filter(status__in=["queued", "running"]).order_by("created_at")
+    return (
+        ReparseJob.objects.filter(status__in=["queued", "running"])
+        .select_related("outlet")
+        .order_by("created_at")
+    )
 
 
 def reparse_job_focus(*, failed_within: dt.timedelta) -> QuerySet[ReparseJob]:
@@ -161,3 +260,17 @@ def reparse_job_focus(*, failed_within: dt.timedelta) -> QuerySet[ReparseJob]:
         .select_related("outlet")
         .order_by("created_at")
     )
+
+
+def reparse_job_recent(*, limit: int) -> list[ReparseJob]:
+    return list(ReparseJob.objects.select_related("outlet", "created_by")[:limit])
+
+
+def reparse_job_detail(*, job_id: int) -> ReparseJob | None:
+    return ReparseJob.objects.select_related("outlet").filter(pk=job_id).first()
+
+
+def ingest_batch_detail(*, batch_id: int) -> tuple[IngestBatch, list[IngestItem]]:
+    """A URL batch and its items, in the order given (``IngestBatch.DoesNotExist``)."""
+    batch = IngestBatch.objects.get(pk=batch_id)
+    return batch, list(batch.items.select_related("source").order_by("id"))

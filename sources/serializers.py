@@ -18,7 +18,6 @@ class SourceSerializer(serializers.ModelSerializer):
     outlet = OutletSerializer(read_only=True, allow_null=True)
     authors = serializers.ListField(child=serializers.CharField(), read_only=True)
     evidence_count = serializers.IntegerField(read_only=True, default=0)
-    excerpt_orphaned_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Source
@@ -42,17 +41,8 @@ class SourceSerializer(serializers.ModelSerializer):
             "site_name",
             "metadata_provenance",
             "original_filename",
-            "excerpt_orphaned_count",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
-    def get_excerpt_orphaned_count(self, obj: Source) -> int | None:
-        return getattr(obj, "orphaned_count", None)
-
-
-class SourceListSerializer(SourceSerializer):
-    """The list leaves out the full text unless asked (``?fields=text``)."""
 
 
 class SourceIngestResponseSerializer(SourceSerializer):

@@ -10,19 +10,26 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims_tracker.common.changes import ChangeSubject, changes_record
 from claims_tracker.common.errors import ApplicationError
 from sources.text.anchoring import Quote, locate_quote, same_words
-from sources.text.canonical import canonicalize_url, domain_of
+from sources.text.canonical import canonicalize_url, domain_of, without_credentials
 from sources.text.errors import TextError
 from sources.text.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
 
 from .errors import application_errors
 from .models import AnchorStateChoices, ContentType, Excerpt, Outlet, Source, SourceStatus
-from .selectors import fingerprint_for, rule_specs, rules_effective, source_find_duplicate
+from .selectors import (
+    fingerprint_for,
+    outlet_domain_key,
+    rule_specs,
+    rules_effective,
+    source_find_duplicate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +43,10 @@ class IngestResult:
     created: bool
 
 
-def _normalise_domain(domain: str) -> str:
-    domain = domain.strip().lower()
-    if "://" in domain:
-        domain = domain_of(domain)
-    return domain.removeprefix("www.").rstrip(".")
-
-
-@application_errors()
 def outlet_get_or_create(*, domain: str, name: str = "") -> Outlet:
-    domain = _normalise_domain(domain)
+    """The outlet of a domain or URL as a person typed it ("www.Example.com",
+    "https://example.com/x"), created if new."""
+    domain = outlet_domain_key(domain)
     if not domain or "." not in domain or " " in domain:
         raise ApplicationError(f"“{domain}” is not a domain name (expected e.g. example.com).")
     outlet, _ = Outlet.objects.get_or_create(domain=domain, defaults={"name": name or domain})
@@ -174,7 +175,7 @@ def source_ingest(
         with transaction.atomic():
             source = Source.objects.create(
                 url=canonical,
-                fetched_url=fetched_url or (url or ""),
+                fetched_url=without_credentials(fetched_url or url or ""),
                 outlet=outlet,
                 raw=raw_bytes,
                 raw_charset=charset or "",
@@ -193,6 +194,30 @@ def source_ingest(
             raise
         return IngestResult(existing, created=False)
     return IngestResult(source, created=True)
+
+
+def source_ingest_upload(
+    *,
+    upload: UploadedFile,
+    content_type: str | None = None,
+    outlet_domain: str | None = None,
+    title: str | None = None,
+    published_at: dt.datetime | None = None,
+    user: AbstractBaseUser | None = None,
+) -> IngestResult:
+    """Ingest an uploaded file (form or API): its size is checked before it is
+    read; its type is the one given, else its name's (.html), else sniffed."""
+    ingest_check_size(upload.size)
+    return source_ingest(
+        raw=upload.read(),
+        content_type=content_type or content_type_for_filename(upload.name),
+        filename=upload.name,
+        charset=upload.charset,
+        outlet_domain=outlet_domain,
+        title=title,
+        published_at=published_at,
+        user=user,
+    )
 
 
 @application_errors()

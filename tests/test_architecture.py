@@ -11,6 +11,7 @@ be caught too.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -123,3 +124,33 @@ def test_the_pure_core_imports_and_runs_without_django():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "ok"
+
+
+SERVICE_WORDS = re.compile(
+    r"postgres|redis|database_url|celery|worker|chromium|playwright|browser", re.IGNORECASE
+)
+
+
+def test_service_dependent_skips_go_through_the_markers():
+    """A test that needs PostgreSQL, Redis, a worker or a browser says so with
+    the ``services`` / ``browser`` marker, so that REQUIRE_SERVICES=1 and
+    REQUIRE_BROWSER=1 turn its skip into a failure; a test skipping on the
+    environment by itself would slip through. (Skips for other reasons, say
+    a partial run, are fine.)"""
+    own_skips = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if (
+            path.name == "conftest.py"
+            or "support" in path.parts
+            or path.name == Path(__file__).name
+        ):
+            continue
+        lines = path.read_text().splitlines()
+        for number, line in enumerate(lines, start=1):
+            if "IS_POSTGRES" in line:
+                own_skips.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+            elif "skipif(" in line or "pytest.skip(" in line:
+                near = " ".join(lines[number - 1 : number + 2])
+                if SERVICE_WORDS.search(near):
+                    own_skips.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert own_skips == []

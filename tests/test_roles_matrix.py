@@ -35,7 +35,7 @@ from claims.models import Claim, Evidence
 from claims_tracker.common.tokens import api_token_create
 from sources import rule_services
 from sources.models import IngestBatch, ReparseJob, Source
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 from tests.support.roles import user_of_role
 from tests.support.rows import changed_tables, row_counts
 
@@ -101,6 +101,22 @@ API = [
         {"verdict": "supported", "rationale": "The council minutes.", "version": "{version}"},
     ),
     Case("claims-claimreview", "get", "/api/claims/{reviewed}/claimreview/", "viewer"),
+    Case(
+        "claims-merge",
+        "post",
+        "/api/claims/{claim}/merge/",
+        "analyst",
+        (200,),
+        {"into": "{reviewed}"},
+    ),
+    Case(
+        "claims-split",
+        "post",
+        "/api/claims/{claim}/split/",
+        "analyst",
+        (201,),
+        {"evidence": ["{evidence}"], "text": "Residents want the library open {n}"},
+    ),
     Case("evidence-list", "get", "/api/evidence/", "viewer"),
     Case(
         "evidence-create",
@@ -214,6 +230,15 @@ PAGES = [
     Case("evidence-edit", "post", "/ui/evidence/{evidence}/edit/", "analyst", None),
     Case("evidence-unlink", "post", "/ui/evidence/{evidence}/unlink/", "analyst", None),
     Case("quotes", "get", "/quotes/", "viewer"),
+    Case("claim-new-form", "get", "/claims/new/", "analyst"),
+    Case("claim-new", "post", "/claims/new/", "analyst", (302,), {"text": "Opening hours cut {n}"}),
+    Case("claim-new-similar", "get", "/ui/claims/new/similar/?text=library+sundays", "viewer"),
+    Case("claim-edit", "get", "/claims/{claim}/edit/", "analyst"),
+    Case("claim-merge", "get", "/claims/{claim}/merge/", "analyst"),
+    Case("claim-split", "post", "/claims/{claim}/split/", "analyst", None),
+    Case("claim-bulk", "post", "/claims/bulk/", "analyst", None),
+    Case("claim-export", "get", "/claims/export/?ids={claim}", "viewer"),
+    Case("claim-column", "get", "/ui/claims/{claim}/column/{stance}/", "viewer"),
     Case("quote-confirm", "post", "/ui/quotes/{evidence}/confirm/", "analyst", None),
     Case("quote-unlink", "post", "/ui/quotes/{evidence}/unlink/", "analyst", None),
 ]
@@ -226,9 +251,7 @@ NOT_PAGES = {"admin/"}
 def world(db) -> dict[str, Any]:
     """One of everything, made through the services."""
     lead = User.objects.create_user(username="matrix-lead")
-    source = source_ingest(
-        raw=ARTICLE, content_type="text/plain", outlet_domain="matrix.example"
-    ).source
+    source = SourceFactory(raw=ARTICLE, outlet_domain="matrix.example")
     claim = claim_services.claim_create(text="The library will close on Sundays", user=lead)
     claim_services.evidence_link(
         claim_id=claim.pk,
@@ -274,12 +297,15 @@ def world(db) -> dict[str, Any]:
         "job": job.pk,
         "batch": batch.pk,
         "token": token.pk,
+        "stance": "asserts",
     }
 
 
 def _fill(value: Any, world: dict[str, Any]) -> Any:
     if isinstance(value, dict):
         return {k: _fill(v, world) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, world) for v in value]
     if isinstance(value, str) and "{" in value:
         filled = value.format(n=next(_serial), **world)
         return int(filled) if filled.isdigit() and value.startswith("{") else filled
@@ -428,9 +454,9 @@ def test_admin_shows_a_source_raw_input_decoded_and_escaped(staff_client, db):
         "<p>Caf\u00e9 <b>opens</b> today, says the owner of the caf\u00e9 on the corner.</p>"
         "<script>alert(1)</script></body></html>"
     )
-    source = source_ingest(
-        raw=html.encode("utf-8"), content_type="text/html", charset="utf-8"
-    ).source
+    source = SourceFactory(
+        raw=html.encode("utf-8"), content_type="text/html", charset="utf-8", outlet_domain=None
+    )
 
     response = staff_client.get(f"/admin/sources/source/{source.pk}/change/")
 

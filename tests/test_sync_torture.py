@@ -22,8 +22,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import close_old_connections, connection, transaction
 
+from claims.evidence_rows import LOOKUPS
 from claims.models import Claim, Evidence
-from claims.serializers import EVIDENCE_ROW, evidence_from_row
+from claims.serializers import evidence_from_row
 from claims.services import (
     claim_create,
     claim_review,
@@ -52,7 +53,7 @@ QUOTES = (
 
 
 def _server_pairs() -> dict[int, dict]:
-    rows = Evidence.objects.values_list(*EVIDENCE_ROW)
+    rows = Evidence.objects.values_list(*LOOKUPS)
     return {row[0]: evidence_from_row(row) for row in rows}
 
 

@@ -7,7 +7,6 @@ import json
 import re
 from collections.abc import Sequence
 
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,16 +15,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.common.errors import ApplicationError
-from sources import selectors as source_selectors
-from sources.models import Source, SourceStatus
+from claims_tracker.common.paging import estimated_count, page_of
+from sources.models import ANCHOR_STATES_TO_CHECK
 
 from .. import selectors, services
 from ..claimreview import claim_review_jsonld
 from ..forms import PassageLinkForm, form_messages
 from ..models import Claim, Evidence, Stance, Verdict
-from ..passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
+from ..passages import significant_words
 from ..timeline import TimelinePoint, timeline_svg
-from .base import analyst_required, claim_or_404, error_response
+from .base import analyst_required, claim_or_404, error_response, int_or_none
 
 PAGE_SIZE = 25
 _SLOT = re.compile(r"passage-\d{1,3}")  # the find-more row a link error goes to
@@ -42,7 +41,13 @@ def claim_list_page(request: HttpRequest) -> HttpResponse:
         contested=contested,
         tag=params.get("tag", ""),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    filtered = any(params.get(k) for k in ("q", "verdict", "contested", "tag"))
+    page = page_of(
+        qs,
+        number=params.get("page"),
+        size=PAGE_SIZE,
+        estimated_total=None if filtered else estimated_count(Claim),
+    )
     query = params.copy()
     query.pop("page", None)
     context = {
@@ -63,11 +68,15 @@ def _timeline(evidence: Sequence[Evidence]) -> SafeString:
         where = source.outlet.name if source.outlet else "no outlet"
         speaker = f" — {e.attributed_to}" if e.attributed_to else ""
         when = day.isoformat() if day else "undated"
+        # Only the analyst's own words are quoted; a changed quote says so.
+        words = f"“{(e.excerpt.selected or e.excerpt.exact)[:140]}”"
+        if e.excerpt.anchor_state in ANCHOR_STATES_TO_CHECK:
+            words += f" ({e.excerpt.anchor_state} after a re-parse: check it)"
         points.append(
             TimelinePoint(
                 stance=e.stance,
                 date=day,
-                label=f"{e.stance}, {when}, {where}{speaker}: “{e.excerpt.exact[:140]}”",
+                label=f"{e.stance}, {when}, {where}{speaker}: {words}",
                 href=reverse("claims:reader", args=[source.pk]) + f"#ev-{e.pk}",
             )
         )
@@ -75,24 +84,54 @@ def _timeline(evidence: Sequence[Evidence]) -> SafeString:
 
 
 def evidence_context(claim: Claim) -> dict:
-    evidence = selectors.evidence_for_claim(claim_id=claim.pk)
-    voices = selectors.distinct_voices(evidence)
-    columns = [
-        {
-            "stance": value,
-            "label": label,
-            "items": [e for e in evidence if e.stance == value],
-            "voices": voices[value],
-        }
-        for value, label in Stance.choices
-    ]
+    """The claim page's evidence: each stance column's first page (the rest
+    comes with "more"), the voices behind each, and the timeline: a bounded
+    number of rows whatever the claim's size."""
+    voices = selectors.claim_voices(claim_id=claim.pk)
+    first_pages = selectors.evidence_columns(claim_id=claim.pk)
+    columns = []
+    for value, label in Stance.choices:
+        items, more = first_pages[value]
+        columns.append(
+            {
+                "stance": value,
+                "label": label,
+                "items": items,
+                "more": more,
+                "next_offset": len(items),
+                "count": voices[value]["quotes"],
+                "voices": voices[value],
+            }
+        )
+    total = sum(v["quotes"] for v in voices.values())
+    if any(more for _, more in first_pages.values()):
+        timeline = selectors.evidence_timeline(claim_id=claim.pk, total=total)
+    else:  # the columns hold every quote already
+        timeline = [e for items, _ in first_pages.values() for e in items]
     return {
         "claim": claim,
-        "evidence": evidence,
+        "evidence_count": total,
+        "timeline_count": len(timeline),
         "columns": columns,
-        "timeline": _timeline(evidence),
+        "timeline": _timeline(timeline),
         "stances": Stance.choices,
     }
+
+
+@require_GET
+def evidence_column_fragment(request: HttpRequest, pk: int, stance: str) -> HttpResponse:
+    """The next page of one stance column ("more", over htmx)."""
+    claim = claim_or_404(pk)
+    if stance not in Stance.values:
+        return error_response(["No such stance."], status=400)
+    offset = min(max(int_or_none(request.GET.get("offset")) or 0, 0), 10**6)
+    items, more = selectors.evidence_column(claim_id=claim.pk, stance=stance, offset=offset)
+    col = {"stance": stance, "items": items, "more": more, "next_offset": offset + len(items)}
+    return render(
+        request,
+        "claims/_column_items.html",
+        {"claim": claim, "col": col, "stances": Stance.choices},
+    )
 
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -118,7 +157,7 @@ def claim_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         history=selectors.claim_history(claim_id=claim.pk),
         reviews=selectors.claim_reviews(claim_id=claim.pk),
-        jsonld=_jsonld(request, claim, context["evidence"]),
+        jsonld=_jsonld(request, claim, context["columns"][0]["items"]),
         find_query=" ".join(significant_words(claim.text)),
     )
     return render(request, "claims/detail.html", context)
@@ -130,33 +169,11 @@ def find_more_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     linkable to the claim in one step."""
     claim = claim_or_404(pk)
     q = request.GET.get("q", "").strip()
-    words = significant_words(q or claim.text)
-    # All the words first (best ranked), then each word alone to widen recall:
-    # both the SQLite fallback and websearch_to_tsquery require every word
-    # given. At most 1 + MAX_SEARCH_WORDS queries; passages are then ranked by
-    # how many of the words they use.
-    searches = [" ".join(words)] + (words if len(words) > 1 else [])
-    sources: dict[int, Source] = {}
-    for search in searches:
-        qs = source_selectors.source_list(q=search, status=SourceStatus.PARSED)
-        for source in qs[:MAX_SOURCES]:
-            sources.setdefault(source.pk, source)
-        if len(sources) >= MAX_SOURCES:
-            break
-    taken: dict[int, set[tuple[int, int]]] = {}
-    for e in selectors.evidence_for_claim(claim_id=claim.pk):
-        taken.setdefault(e.excerpt.source_id, set()).add((e.excerpt.start, e.excerpt.end))
-    passages: list[Passage] = []
-    min_score = 1 if len(words) <= 2 else 2
-    for source in list(sources.values())[:MAX_SOURCES]:
-        passages.extend(
-            source_passages(source, words, taken.get(source.pk, set()), min_score=min_score)
-        )
-    passages.sort(key=lambda p: -p.score)
+    words, passages = selectors.claim_passages(claim=claim, q=q)
     return render(
         request,
         "claims/_find_more.html",
-        {"claim": claim, "passages": passages[:MAX_PASSAGES], "words": words, "q": q},
+        {"claim": claim, "passages": passages, "words": words, "q": q},
     )
 
 

@@ -3,15 +3,14 @@ the panel a selection opens, and linking the selected passage to a claim."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_analyst
+from sources import selectors as source_selectors
 from sources.models import Source, SourceStatus
-from sources.text.extraction import decode_bytes
 
 from .. import selectors, services
 from ..attribution import cue_sentences, sentence_around, speaker_suggestions
@@ -21,17 +20,6 @@ from ..models import Evidence, Stance
 from .base import ERROR_HEADER, analyst_required, error_response, int_or_none, source_or_404
 
 SEARCH_RESULTS = 8
-
-
-def is_anchored(evidence: Evidence, text: str) -> bool:
-    """The quote points at its span of the text (``changed`` ones too)."""
-    excerpt = evidence.excerpt
-    return excerpt.anchor_state != "orphaned" and text[excerpt.start : excerpt.end] == excerpt.exact
-
-
-def needs_check(evidence: Evidence, text: str) -> bool:
-    """The quote does not show the analyst's words: changed, or not found."""
-    return evidence.excerpt.anchor_state == "changed" or not is_anchored(evidence, text)
 
 
 def _tip(evidence: Evidence) -> str:
@@ -45,9 +33,9 @@ def _tip(evidence: Evidence) -> str:
 def reader_context(request: HttpRequest, source: Source) -> dict:
     evidence = selectors.evidence_for_source(source_id=source.pk)
     text = source.text
-    anchored = [e for e in evidence if is_anchored(e, text)]
+    anchored = [e for e in evidence if selectors.evidence_is_anchored(e, text)]
     changed = [e for e in anchored if e.excerpt.anchor_state == "changed"]
-    orphaned = [e for e in evidence if not is_anchored(e, text)]
+    orphaned = [e for e in evidence if not selectors.evidence_is_anchored(e, text)]
     highlights = [
         Highlight(
             e.excerpt.start,
@@ -84,7 +72,7 @@ def source_article_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def source_raw_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     source = source_or_404(pk)
-    raw = decode_bytes(bytes(source.raw), declared_charset=source.raw_charset or None)
+    raw = source_selectors.source_raw_text(source)
     return render(request, "claims/_raw.html", {"raw": raw})
 
 
@@ -110,7 +98,14 @@ def link_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "exact": text[start:end],
         "start": start,
         "suggestions": suggestions,
-        "values": {"attributed_to": suggestions[0] if suggestions else "", "mode": "existing"},
+        "values": {
+            "attributed_to": suggestions[0] if suggestions else "",
+            "mode": "existing",
+            # Chosen with the reader's a/d/m keys.
+            "stance": request.GET.get("stance")
+            if request.GET.get("stance") in Stance.values
+            else "",
+        },
         "results": selectors.claim_search(q="", limit=SEARCH_RESULTS),
         "stances": Stance.choices,
     }
@@ -132,31 +127,26 @@ def link_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @analyst_required
 def link_passage(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save the panel: (create the claim,) link the passage, and return the
-    re-rendered article and evidence list so the highlight appears at once."""
+    """Save the panel (``services.passage_link``) and return the re-rendered
+    article and evidence list, so the highlight appears at once."""
     source = source_or_404(pk)
     form = LinkForm(request.POST)
     errors: list[str] = []
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():  # a failed link leaves no new claim behind
-                if data["mode"] == "new":
-                    claim = services.claim_create(text=data["new_claim"], user=request.user)
-                    claim_id = claim.pk
-                else:
-                    claim_id = data["claim"]
-                evidence = services.evidence_link(
-                    claim_id=claim_id,
-                    source_id=source.pk,
-                    stance=data["stance"],
-                    exact=data["exact"],
-                    start=data["start"],
-                    attributed_to=data["attributed_to"],
-                    note=data["note"],
-                    user=request.user,
-                )
-                _unlink_replaced(data.get("replaces"), source=source, user=request.user)
+            evidence = services.passage_link(
+                source_id=source.pk,
+                stance=data["stance"],
+                exact=data["exact"],
+                start=data["start"],
+                claim_id=None if data["mode"] == "new" else data["claim"],
+                new_claim=data["new_claim"],
+                attributed_to=data["attributed_to"],
+                note=data["note"],
+                replaces=data.get("replaces"),
+                user=request.user,
+            )
         except ApplicationError as exc:
             errors.append(exc.message)
             status = exc.status
@@ -180,18 +170,6 @@ def link_passage(request: HttpRequest, pk: int) -> HttpResponse:
     context = reader_context(request, source)
     context.update(linked=evidence, claim=selectors.claim_detail(claim_id=evidence.claim_id))
     return render(request, "claims/_link_done.html", context)
-
-
-def _unlink_replaced(evidence_id: int | None, *, source: Source, user) -> None:
-    """ "Select again": the new link takes over from a changed or orphaned one."""
-    if not evidence_id:
-        return
-    old = next(
-        (e for e in selectors.evidence_for_source(source_id=source.pk) if e.pk == evidence_id),
-        None,
-    )
-    if old is not None and needs_check(old, source.text):
-        services.evidence_unlink(evidence_id=old.pk, user=user)
 
 
 @require_GET

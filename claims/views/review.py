@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh, retarget
 
 from claims_tracker.common.errors import ApplicationError
+from claims_tracker.common.paging import page_of
 from claims_tracker.common.roles import is_editor, page_requires
 
 from .. import review_selectors, selectors, services
@@ -38,12 +38,13 @@ editors_only = page_requires(is_editor, "Only editors may review claims and set 
 @require_GET
 @editors_only
 def review_queue_page(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.review_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = review_selectors.review_cards(claims=list(page.object_list))
+    page = page_of(selectors.review_queue(), number=request.GET.get("page"), size=PAGE_SIZE)
+    cards = review_selectors.review_cards(claims=list(page))
+    count = review_selectors.review_queue_count()
     return render(
         request,
         "review/queue.html",
-        {"page": page, "cards": cards, "queue_count": page.paginator.count, "where": QUEUE},
+        {"page": page, "cards": cards, "queue_count": count, "where": QUEUE},
     )
 
 

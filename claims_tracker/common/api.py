@@ -100,18 +100,25 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def page_number(self, request, *, allow_last: bool = True) -> int | None:
+        """The page asked for: a whole number from 1, or None for "last" when
+        ``allow_last``; anything else is a 400."""
         raw_page = request.query_params.get(self.page_query_param, "1")
-        if raw_page not in self.last_page_strings:
-            try:
-                number = int(raw_page)
-            except (TypeError, ValueError):
-                raise ApplicationError(
-                    f"page must be a whole number (1 or more), not “{raw_page[:40]}”.",
-                    code="invalid_page",
-                ) from None
-            if number < 1:
-                raise ApplicationError("page starts at 1.", code="invalid_page")
+        if allow_last and raw_page in self.last_page_strings:
+            return None
+        try:
+            number = int(raw_page)
+        except (TypeError, ValueError):
+            raise ApplicationError(
+                f"page must be a whole number (1 or more), not “{raw_page[:40]}”.",
+                code="invalid_page",
+            ) from None
+        if number < 1:
+            raise ApplicationError("page starts at 1.", code="invalid_page")
+        return number
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.page_number(request)
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound as exc:
@@ -268,7 +275,12 @@ class ConditionalGetMixin:
     never stale, unlike ``updated_at``, which misses changes of nested
     objects (a pair's re-anchored quote, a source's evidence count) and has a
     resolution of one second in ``Last-Modified``. Streaming answers are left
-    alone."""
+    alone.
+
+    Django does the comparing (``get_conditional_response``). Its
+    ``ConditionalGetMiddleware`` would also put strong ETags on every HTML
+    page and its ``condition`` decorator needs the ETag before the body is
+    rendered; neither fits without changing what clients see."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -19,6 +19,7 @@ from .api import ConditionalGetMixin, as_utc
 from .api_schema import ERROR_RESPONSES, WRITE_ERRORS
 from .models import ApiToken
 from .roles import role_of
+from .selectors import api_token_list
 from .tokens import api_token_create, api_token_revoke
 
 
@@ -91,7 +92,7 @@ class ApiTokenViewSet(
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user).select_related("user")
+        return api_token_list(user=self.request.user)
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "role": role_of(self.request.user)}

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .errors import ApplicationError
-from .models import ApiToken
+from .selectors import api_token_list
 from .tokens import api_token_create, api_token_revoke
 
 
@@ -67,5 +67,5 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
         except (ApplicationError, ValueError, OverflowError) as exc:
             messages.error(request, str(exc))
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = api_token_list(user=request.user)
     return render(request, "profile.html", {"tokens": tokens, "new_key": new_key})

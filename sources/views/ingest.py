@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.dateparse import parse_date
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from claims_tracker.common.errors import ApplicationError
+from claims_tracker.common.paging import estimated_count, page_of
 from claims_tracker.common.roles import is_analyst
 
 from .. import batches, selectors, services
-from ..models import IngestBatch
+from ..models import IngestBatch, Source
 
 PAGE_SIZE = 25
 
@@ -28,6 +30,15 @@ def _date(value: str | None, *, end: bool = False) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC)
 
 
+def snippet_html(snippet: str) -> SafeString:
+    """A search snippet as HTML: the text escaped, the hits in <mark>."""
+    html = escape(snippet)
+    html = html.replace(selectors.SNIPPET_START, "<mark>").replace(
+        selectors.SNIPPET_STOP, "</mark>"
+    )
+    return mark_safe(html)  # noqa: S308 - escaped above; only our markers became tags
+
+
 def source_list_page(request: HttpRequest) -> HttpResponse:
     params = request.GET
     qs = selectors.source_list(
@@ -37,12 +48,22 @@ def source_list_page(request: HttpRequest) -> HttpResponse:
         published_before=_date(params.get("published_before"), end=True),
         status=params.get("status", "") if params.get("status") in {"parsed", "failed"} else "",
     ).defer("text")
-    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    filtered = any(params.get(k) for k in ("q", "outlet", "published_after", "published_before"))
+    page = page_of(
+        qs,
+        number=params.get("page"),
+        size=PAGE_SIZE,
+        estimated_total=None if filtered or params.get("status") else estimated_count(Source),
+    )
+    if params.get("q", "").strip():
+        snippets = selectors.source_snippets(source_ids=[s.pk for s in page], q=params.get("q", ""))
+        for source in page:
+            source.snippet = snippet_html(snippets.get(source.pk, ""))
     query = params.copy()
     query.pop("page", None)
     context = {
         "page": page,
-        "outlets": selectors.outlet_list(),
+        "outlets": selectors.outlet_choices(),
         "params": params,
         "query": query.urlencode(),
     }
@@ -82,7 +103,9 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
             results.append(
                 _attempt(
                     upload.name,
-                    lambda upload=upload: _ingest_upload(upload, outlet=outlet, user=request.user),
+                    lambda upload=upload: services.source_ingest_upload(
+                        upload=upload, outlet_domain=outlet, user=request.user
+                    ),
                 )
             )
         urls = request.POST.get("urls", "").split()
@@ -124,23 +147,12 @@ def source_new_page(request: HttpRequest) -> HttpResponse:
 
 def ingest_batch_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A URL batch's progress; the fragment alone for htmx polling."""
-    batch = get_object_or_404(IngestBatch, pk=pk)
-    items = batch.items.select_related("source").order_by("id")
+    try:
+        batch, items = selectors.ingest_batch_detail(batch_id=pk)
+    except IngestBatch.DoesNotExist as exc:
+        raise Http404("No such batch.") from exc
     template = "sources/_batch.html" if request.htmx else "sources/batch.html"
     return render(request, template, {"batch": batch, "items": items})
-
-
-def _ingest_upload(upload, *, outlet, user) -> services.IngestResult:
-    services.ingest_check_size(upload.size)
-    content_type = services.content_type_for_filename(upload.name)
-    return services.source_ingest(
-        raw=upload.read(),
-        content_type=content_type,
-        filename=upload.name,
-        outlet_domain=outlet,
-        charset=upload.charset,
-        user=user,
-    )
 
 
 def _attempt(label: str, ingest) -> dict:

@@ -85,7 +85,7 @@ def _job_focus(job_id: int | None) -> list[ReparseJob]:
     the latest failed jobs nobody retried yet (with their reason)."""
     jobs = list(selectors.reparse_job_focus(failed_within=FAILED_JOBS_SHOWN_FOR))
     if job_id is not None and all(job.pk != job_id for job in jobs):
-        focused = ReparseJob.objects.select_related("outlet").filter(pk=job_id).first()
+        focused = selectors.reparse_job_detail(job_id=job_id)
         if focused is not None:
             jobs.insert(0, focused)
     return jobs
@@ -104,7 +104,7 @@ def _page_context(request: HttpRequest, *, job_id: int | None = None) -> dict[st
     context: dict[str, Any] = {
         "groups": _rule_groups(),
         "focus_jobs": _job_focus(job_id),
-        "recent_jobs": ReparseJob.objects.select_related("outlet", "created_by")[:RECENT_JOBS],
+        "recent_jobs": selectors.reparse_job_recent(limit=RECENT_JOBS),
         **_orphans_context(),
     }
     if is_editor(request.user):
@@ -123,13 +123,18 @@ def rules_page(request: HttpRequest) -> HttpResponse:
 def reparse_job_fragment(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job's progress; polled every second while it is queued or running.
     A superseded job hands over to the job that took over its sources."""
-    job = get_object_or_404(ReparseJob.objects.select_related("outlet"), pk=job_id)
+    job = selectors.reparse_job_detail(job_id=job_id)
+    if job is None:
+        raise Http404("No such re-parse job.")
     superseded: list[ReparseJob] = []
     # Only a job that has ended hands the page over: one that still owes some
     # sources (the successor did not cover them) is shown itself.
     while job.superseded_by_id and job.status not in ACTIVE and len(superseded) < SUPERSEDED_HOPS:
+        successor = selectors.reparse_job_detail(job_id=job.superseded_by_id)
+        if successor is None:
+            break
         superseded.append(job)
-        job = ReparseJob.objects.select_related("outlet").get(pk=job.superseded_by_id)
+        job = successor
     response = render(request, "rules/_job.html", {"job": job, "superseded": superseded})
     if job.status not in ACTIVE and request.htmx:
         # The last poll: let the orphan list refresh itself.

@@ -45,25 +45,110 @@
     return { start: codePoints(before.toString()), end: codePoints(upToEnd.toString()) };
   }
 
-  function onSelectionDone() {
+  /* Open the link panel for the current selection in the article; ``stance``
+   * (from the a/d/m keys) comes preselected. Returns false when there is no
+   * selection in the article. */
+  function onSelectionDone(stance) {
     var article = document.getElementById("article");
     var panel = document.getElementById("link-panel");
-    if (!article || !panel || !article.dataset.panelUrl) return;
+    if (!article || !panel || !article.dataset.panelUrl) return false;
     var selection = window.getSelection();
-    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return false;
     var range = selection.getRangeAt(0);
-    if (!range.intersectsNode(article)) return;
-    if (panel.contains(range.commonAncestorContainer)) return;
+    if (!range.intersectsNode(article)) return false;
+    if (panel.contains(range.commonAncestorContainer)) return false;
     var offsets = textOffsets(article, range);
-    if (offsets.end <= offsets.start) return;
+    if (offsets.end <= offsets.start) return false;
     var url = article.dataset.panelUrl + "?start=" + offsets.start + "&end=" + offsets.end;
     if (relinkId) url += "&relink=" + encodeURIComponent(relinkId);
+    if (stance) url += "&stance=" + stance;
     htmx.ajax("GET", url, { target: "#link-panel", swap: "innerHTML" }).then(function () {
       panel.hidden = false;
+      // With a stance chosen by key, the next thing to do is pick the claim.
+      // Otherwise the panel itself takes the focus, so a/d/m choose the stance.
       var search = panel.querySelector("input[name=q]");
-      if (search && !search.closest("[hidden]")) search.focus({ preventScroll: true });
+      if (stance && search && !search.closest("[hidden]")) {
+        search.focus({ preventScroll: true });
+      } else {
+        panel.focus({ preventScroll: true });
+      }
     });
+    return true;
   }
+
+  /* --- keys: j/k move between highlights, a/d/m link with a stance ------------ */
+
+  var STANCE_KEYS = { a: "asserts", d: "disputes", m: "mentions" };
+
+  function typing(target) {
+    if (!target || !target.closest) return false;
+    return Boolean(target.closest("input, textarea, select, [contenteditable=true]"));
+  }
+
+  function highlights() {
+    var article = document.getElementById("article");
+    return article ? Array.prototype.slice.call(article.querySelectorAll("mark[data-evidence]")) : [];
+  }
+
+  function moveHighlight(step) {
+    var marks = highlights();
+    if (!marks.length) return;
+    var index = marks.indexOf(document.querySelector("#article mark.current"));
+    var next = index < 0 ? (step > 0 ? 0 : marks.length - 1) : (index + step + marks.length) % marks.length;
+    marks.forEach(function (mark) { mark.classList.remove("current"); });
+    var mark = marks[next];
+    mark.classList.add("current");
+    mark.setAttribute("tabindex", "-1");
+    mark.focus({ preventScroll: true });
+    mark.scrollIntoView({ block: "center", behavior: "auto" });
+    var status = document.getElementById("keys-status");
+    if (status) {
+      status.textContent = "Highlight " + (next + 1) + " of " + marks.length + ": " + (mark.dataset.tip || "");
+    }
+  }
+
+  function selectMark(mark) {
+    var range = document.createRange();
+    range.selectNodeContents(mark);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function chooseStance(stance) {
+    var panel = document.getElementById("link-panel");
+    var form = panel && !panel.hidden && panel.querySelector(".link-form");
+    if (form) {
+      var radio = form.querySelector("input[name=stance][value=" + stance + "]");
+      if (radio) radio.checked = true;
+      var search = form.querySelector("input[name=q]");
+      if (search && !search.closest("[hidden]")) search.focus({ preventScroll: true });
+      return;
+    }
+    if (onSelectionDone(stance)) return;
+    // No selection: link the highlight j/k moved to (to another claim).
+    var current = document.querySelector("#article mark.current");
+    if (current) {
+      selectMark(current);
+      onSelectionDone(stance);
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (!document.getElementById("article")) return;
+    var key = event.key;
+    if (key === "j" || key === "k") {
+      event.preventDefault();
+      moveHighlight(key === "j" ? 1 : -1);
+    } else if (STANCE_KEYS[key] && document.getElementById("link-panel")) {
+      event.preventDefault();
+      chooseStance(STANCE_KEYS[key]);
+    } else if (key === "/") {
+      var search = document.querySelector("#link-panel:not([hidden]) input[name=q]");
+      if (search) { event.preventDefault(); search.focus(); }
+    }
+  });
 
   function closePanel() {
     var panel = document.getElementById("link-panel");
@@ -111,13 +196,13 @@
 
   document.addEventListener("mouseup", function (event) {
     if (event.target.closest && event.target.closest("#link-panel")) return;
-    window.setTimeout(onSelectionDone, 0);
+    window.setTimeout(function () { onSelectionDone(); }, 0);
   });
   document.addEventListener("keyup", function (event) {
     if (event.key === "Escape") {
       closePanel();
     } else if (event.shiftKey && event.target === document.body) {
-      window.setTimeout(onSelectionDone, 0);
+      window.setTimeout(function () { onSelectionDone(); }, 0);
     }
   });
 

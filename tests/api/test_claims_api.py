@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from claims.services import claim_create, claim_review, evidence_link
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ CLAIM_FIELDS = {
 
 @pytest.fixture
 def contested_claim(analyst):
-    source = source_ingest(raw=TEXT, content_type="text/plain").source
+    source = SourceFactory(raw=TEXT, outlet_domain=None)
     claim = claim_create(text="Taxes will rise", tags=["Tax"], user=analyst)
     evidence_link(
         claim_id=claim.pk,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims.models import Claim, Evidence
 from claims.services import claim_create, evidence_link, evidence_unlink
 from sources.models import Excerpt, Source
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 TEXT = (
     "The minister said that taxes will rise next year. The opposition leader said that "
@@ -23,10 +23,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(analyst):
-    source = source_ingest(raw=TEXT, content_type="text/plain", outlet_domain="example.com").source
-    other = source_ingest(
-        raw="A different article about budgets and taxes.", content_type="text/plain"
-    ).source
+    source = SourceFactory(raw=TEXT, outlet_domain="example.com")
+    other = SourceFactory(raw="A different article about budgets and taxes.", outlet_domain=None)
     claim = claim_create(text="Taxes will rise next year", user=analyst)
     asserts = evidence_link(
         claim_id=claim.pk,

@@ -11,7 +11,7 @@ import pytest
 
 from claims.exports import COLUMNS, neutralise_cell
 from claims.services import claim_create, evidence_link
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ TEXT = 'He said "taxes, will rise". She said taxes will not rise.\nA third line,
 
 @pytest.fixture
 def pairs(analyst):
-    source = source_ingest(raw=TEXT, content_type="text/plain", outlet_domain="example.com").source
+    source = SourceFactory(raw=TEXT, outlet_domain="example.com")
     claim = claim_create(text="Taxes will rise", user=analyst)
     asserts = evidence_link(
         claim_id=claim.pk,
@@ -121,7 +121,7 @@ def test_neutralise_cell_follows_the_owasp_rule(value, cell):
 def test_csv_cells_that_would_run_as_formulas_are_neutralised(viewer_client, analyst, payload):
     """OWASP's rule: a cell beginning with = + - @ tab or CR gets a leading
     apostrophe, so a spreadsheet shows it as text; NDJSON keeps it as is."""
-    source = source_ingest(raw=TEXT, content_type="text/plain").source
+    source = SourceFactory(raw=TEXT, outlet_domain=None)
     claim = claim_create(text=f"{payload} is a claim", user=analyst)
     evidence_link(
         claim_id=claim.pk,

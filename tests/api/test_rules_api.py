@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sources.models import ExtractionRule, ReparseJob
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ RULE_FIELDS = {
 
 @pytest.fixture
 def source():
-    return source_ingest(raw=ARTICLE, content_type="text/plain", outlet_domain="example.com").source
+    return SourceFactory(raw=ARTICLE, outlet_domain="example.com")
 
 
 def test_create_rule_starts_a_reparse(editor_client, source):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims import services
 from claims.dashboard import dashboard_context, stacked_bar
 from claims.models import Review, Stance
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 _serial = itertools.count(1)
 
@@ -23,11 +23,10 @@ def contested_claim(text: str, *, user=None):
         (Stance.DISPUTES, "rates will rise"),
     ):
         n = next(_serial)
-        source = source_ingest(
+        source = SourceFactory(
             raw=f"Item {n}. The governor said rates will fall. The union said rates will rise.",
-            content_type="text/plain",
             outlet_domain=f"outlet{n}.example",
-        ).source
+        )
         services.evidence_link(
             claim_id=claim.pk, source_id=source.pk, stance=stance, exact=exact, user=user
         )
@@ -60,9 +59,7 @@ def test_analyst_is_notified_of_a_verdict_on_a_claim_they_created(client, analys
 
 def test_analyst_is_notified_when_a_claim_they_gave_evidence_for_gets_a_verdict(analyst, editor):
     claim = contested_claim("Rates will fall next year", user=None)
-    source = source_ingest(
-        raw="Analyst's find: the bank mentioned rates.", content_type="text/plain"
-    ).source
+    source = SourceFactory(raw="Analyst's find: the bank mentioned rates.", outlet_domain=None)
     services.evidence_link(
         claim_id=claim.pk,
         source_id=source.pk,
@@ -163,5 +160,6 @@ def test_dashboard_queries_stay_flat(client, editor, django_assert_max_num_queri
         claim = contested_claim(f"Flat claim {i}", user=editor)
         review(claim, editor)
     client.force_login(editor)
-    with django_assert_max_num_queries(12):
+    # +2: table size estimates (no COUNT over a million rows), then a bounded count
+    with django_assert_max_num_queries(14):
         assert client.get("/").status_code == 200

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Claim
-from sources.services import source_ingest
+from tests.factories import SourceFactory
+from tests.support.browser import SELECT_JS
 
 # Hard lines (one sentence group each) as an ingested plain-text page has them.
 ARTICLE = "\n".join(
@@ -27,33 +28,12 @@ ARTICLE = "\n".join(
     ]
 )
 
-# Select [start, end) of the article's text with a DOM Range over its text
-# nodes, as a mouse drag would, then release the mouse.
-SELECT_JS = """([start, end]) => {
-  const root = document.getElementById("article");
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  let seen = 0, node;
-  while ((node = walker.nextNode())) {
-    const len = node.data.length;
-    if (start >= seen && start <= seen + len) range.setStart(node, start - seen);
-    if (end >= seen && end <= seen + len) { range.setEnd(node, end - seen); break; }
-    seen += len;
-  }
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-  root.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-}"""
-
 
 @pytest.mark.browser
 def test_analyst_links_a_selection_to_a_new_claim_without_reload(
     transactional_db, page, login, analyst
 ):
-    source = source_ingest(
-        raw=ARTICLE, content_type="text/plain", outlet_domain="harbourdaily.example"
-    ).source
+    source = SourceFactory(raw=ARTICLE, outlet_domain="harbourdaily.example")
     exact = "denied that the repairs had been delayed by a dispute with contractors"
     start = source.text.index(exact)
     login(analyst)
@@ -92,7 +72,7 @@ def test_analyst_links_a_selection_to_a_new_claim_without_reload(
 
 @pytest.mark.browser
 def test_quote_error_is_shown_in_the_panel(transactional_db, page, login, analyst):
-    source = source_ingest(raw=ARTICLE, content_type="text/plain").source
+    source = SourceFactory(raw=ARTICLE, outlet_domain=None)
     exact = "reopened on Monday"
     start = source.text.index(exact)
     login(analyst)

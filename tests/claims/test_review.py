@@ -8,7 +8,6 @@ import re
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,7 +15,7 @@ from claims import services
 from claims.models import Claim, Review, Stance, Verdict
 from claims.selectors import review_queue
 from claims_tracker.common.errors import ApplicationError
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 _serial = itertools.count(1)
 
@@ -30,9 +29,7 @@ def make_source(*, outlet: str = "harbourdaily.example", published: str | None =
         f"A spokesperson mentioned the bridge in passing. Filed as item {n}."
     )
     published_at = dt.datetime.fromisoformat(published) if published else None
-    return source_ingest(
-        raw=text, content_type="text/plain", outlet_domain=outlet, published_at=published_at
-    ).source
+    return SourceFactory(raw=text, outlet_domain=outlet, published_at=published_at)
 
 
 ASSERTING = "the bridge will open in May"
@@ -267,9 +264,7 @@ def test_stale_verdict_without_javascript_shows_a_full_page(client, editor):
     assert "Edited meanwhile" in body
 
 
-@pytest.mark.skipif(
-    not settings.IS_POSTGRES, reason="row locks need PostgreSQL (SQLite serialises writers)"
-)
+@pytest.mark.services  # row locks need PostgreSQL (SQLite serialises writers)
 def test_two_editors_reviewing_the_same_version_at_once_one_wins(
     transactional_db, django_user_model
 ):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from claims import services
 from claims.models import Claim, Verdict
-from sources.services import source_ingest
+from tests.factories import SourceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,11 +24,10 @@ def _contested_claim() -> Claim:
         ),
     )
     for stance, exact, speaker, outlet in sides:
-        source = source_ingest(
+        source = SourceFactory(
             raw=f"Islanders were told that {exact}, said {speaker}. More later.",
-            content_type="text/plain",
             outlet_domain=outlet,
-        ).source
+        )
         services.evidence_link(
             claim_id=claim.pk,
             source_id=source.pk,

@@ -12,8 +12,9 @@ import time
 import pytest
 from django.contrib.auth.models import User
 
+from claims.evidence_rows import LOOKUPS
 from claims.models import Evidence
-from claims.serializers import EVIDENCE_ROW, evidence_from_row
+from claims.serializers import evidence_from_row
 from claims.services import claim_create, evidence_link, evidence_unlink, evidence_update
 from claims_tracker.common.tokens import api_token_create
 from sources.services import source_ingest
@@ -32,7 +33,7 @@ PAIRS = 24
 
 
 def _server_pairs() -> dict[int, dict]:
-    rows = Evidence.objects.values_list(*EVIDENCE_ROW)
+    rows = Evidence.objects.values_list(*LOOKUPS)
     return {row[0]: evidence_from_row(row) for row in rows}
 
 

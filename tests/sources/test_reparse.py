@@ -13,7 +13,8 @@ from claims.services import claim_create, evidence_link
 from sources.models import Excerpt, ReparseChunk, ReparseJob, Source
 from sources.reparse import reparse_chunk_process, reparse_job_create, reparse_job_plan
 from sources.rule_services import rule_create, rule_delete, rule_update
-from sources.services import excerpt_get_or_create, source_ingest
+from sources.services import excerpt_get_or_create
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ Passengers were moved to a morning sailing and nobody was hurt, according to the
 
 def _ingest(i: int = 0, outlet: str = "ferrynews.example") -> Source:
     raw = ARTICLE + f"\nThe company expects to restore crossing number {i} next week.\n"
-    return source_ingest(raw=raw, content_type="text/plain", outlet_domain=outlet).source
+    return SourceFactory(raw=raw, outlet_domain=outlet)
 
 
 def _excerpt(source: Source, exact: str) -> Excerpt:

@@ -6,6 +6,25 @@ import pytest
 
 from tests.support.services import chromium_path
 
+# Select [start, end) of the article's text with a DOM Range over its text
+# nodes, as a mouse drag would, then release the mouse.
+SELECT_JS = """([start, end]) => {
+  const root = document.getElementById("article");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let seen = 0, node;
+  while ((node = walker.nextNode())) {
+    const len = node.data.length;
+    if (start >= seen && start <= seen + len) range.setStart(node, start - seen);
+    if (end >= seen && end <= seen + len) { range.setEnd(node, end - seen); break; }
+    seen += len;
+  }
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  root.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+}"""
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

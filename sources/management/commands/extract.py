@@ -7,8 +7,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sources.models import Outlet
-from sources.selectors import rule_specs, rules_effective
+from sources.selectors import outlet_by_domain, rule_specs, rules_effective
 from sources.services import content_type_for_filename
 from sources.text.errors import TextError
 from sources.text.extraction import decode_bytes, extract
@@ -31,10 +30,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         outlet_id = None
         if options.get("outlet"):
-            domain = options["outlet"].strip().lower().removeprefix("www.")
-            outlet = Outlet.objects.filter(domain=domain).first()
+            outlet = outlet_by_domain(domain=options["outlet"])
             if outlet is None:
-                self.stderr.write(f"No outlet {domain} yet: only the global rules apply.")
+                self.stderr.write(
+                    f"No outlet {options['outlet']} yet: only the global rules apply."
+                )
             outlet_id = outlet.pk if outlet else None
         specs = rule_specs(rules_effective(outlet_id=outlet_id))
         failed = 0

@@ -212,7 +212,7 @@ def _site_name(meta_site: str | None, url: str | None) -> str | None:
     name = normalize_line((meta_site or "").lstrip("@"))
     if name and any(ch.isalpha() for ch in name) and len(name.split()) <= MAX_SITE_NAME_WORDS:
         return name
-    return metadata.domain_of(url)
+    return metadata.site_domain(url)
 
 
 def _language(tree: HtmlElement) -> str | None:

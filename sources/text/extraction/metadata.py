@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
+from sources.text import canonical
+from sources.text.errors import UrlError
 from sources.text.extraction import dates
 from sources.text.extraction.normalize import normalize_line
 
@@ -132,24 +133,24 @@ def key(text: str | None) -> str:
     return "".join(ch for ch in folded if ch.isalnum())
 
 
-def domain_of(url: str | None) -> str | None:
+def site_domain(url: str | None) -> str | None:
+    """The site's domain, to name it when the page does not: the outlet's
+    domain (:func:`sources.text.canonical.domain_of`) without a mobile "m."."""
     if not url:
         return None
-    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
-    host = host.removeprefix("www.").removeprefix("m.")
-    return host or None
+    try:
+        return canonical.domain_of(url).removeprefix("m.") or None
+    except UrlError:
+        return None
 
 
 def site_keys(site_name: str | None, url: str | None) -> set[str]:
     """Ways a page may spell its own site's name: 'Harbour Daily', 'harbourdaily.example'."""
     keys = {key(site_name)} if site_name else set()
-    domain = domain_of(url)
+    domain = site_domain(url)
     if domain:
-        labels = domain.split(".")
-        keys.add(key(domain))
-        main = labels[-2] if len(labels) >= 2 else labels[0]
-        keys.add(key(main))
-        keys.add(key(".".join(labels[-2:])))
+        label, registrable = canonical.site_label(domain)
+        keys.update({key(domain), key(label), key(registrable)})
     if site_name and "." in site_name:
         keys.add(key(site_name.split(".")[0]))
     return {k for k in keys if len(k) >= 3}

@@ -110,7 +110,7 @@ def extract(
                 else ""
             )
     if ctype == PLAIN:
-        site_name = metadata.domain_of(url)
+        site_name = metadata.site_domain(url)
         dump = textdump.clean_dump(raw, url=url, site_name=site_name)
         result = ExtractionResult(
             content_type=PLAIN,

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sources.text.canonical import canonicalize_url, domain_of
+from sources.text import canonical
+from sources.text.canonical import canonicalize_url, domain_of, site_label, without_credentials
 from sources.text.errors import UrlError
 
 
@@ -56,6 +57,58 @@ def test_tracking_parameters_are_removed(param):
     assert canonicalize_url(f"https://news.example/story?id=7&{param}") == (
         "https://news.example/story?id=7"
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://alice:s3cret@news.example/story?id=7",
+        "https://alice@news.example/story?id=7",
+        "https://:s3cret@News.Example:443/story?id=7#top",
+        "https://a%40b:p%3Ass@news.example/story?id=7",
+    ],
+)
+def test_credentials_never_reach_the_canonical_url(url):
+    canonical = canonicalize_url(url)
+
+    assert canonical == "https://news.example/story?id=7"
+    assert "s3cret" not in canonical
+    assert "alice" not in canonical
+    assert "@" not in canonical
+
+
+def test_credentials_and_tracking_go_together_and_the_page_stays():
+    url = "http://editor:pw@news.example:8080/a?utm_source=x&page=2&gclid=Z&fbclid=Y"
+    assert canonicalize_url(url) == "http://news.example:8080/a?page=2"
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        # The same path spelled with and without percent-encoding.
+        ("https://news.example/a b", "https://news.example/a%20b"),
+        ("https://news.example/a%20b", "https://news.example/a%20b"),
+        ("https://news.example/caf%c3%a9", "https://news.example/caf%C3%A9"),
+        ("https://news.example/~ed", "https://news.example/~ed"),
+        ("https://news.example/%7Eed", "https://news.example/~ed"),
+        # Dot segments resolve as a browser resolves them.
+        ("https://news.example/a/../b/./c", "https://news.example/b/c"),
+    ],
+)
+def test_equivalent_path_spellings_share_one_form(url, canonical):
+    assert canonicalize_url(url) == canonical
+
+
+def test_parameters_that_name_the_page_are_kept():
+    url = "https://news.example/view?cid=12&source=rss&uid=3&session=4"
+    assert canonicalize_url(url) == "https://news.example/view?cid=12&session=4&source=rss&uid=3"
+
+
+def test_without_credentials_keeps_the_rest_of_the_url_as_given():
+    assert without_credentials("https://u:p@News.example/A?utm_source=x#f") == (
+        "https://News.example/A?utm_source=x#f"
+    )
+    assert without_credentials("https://news.example/a@b") == "https://news.example/a@b"
 
 
 def test_only_tracking_parameters_leave_no_question_mark():
@@ -121,3 +174,31 @@ def test_domain_of(url, domain):
 def test_domain_of_without_host_is_rejected():
     with pytest.raises(UrlError):
         domain_of("https://")
+
+
+@pytest.mark.parametrize(
+    ("url", "label", "registrable"),
+    [
+        ("https://news.bbc.co.uk/x", "bbc", "bbc.co.uk"),
+        ("https://www.theguardian.com/world", "theguardian", "theguardian.com"),
+        ("harbourdaily.example", "harbourdaily", "harbourdaily.example"),
+        ("https://m.kelso-times.example/a", "kelso-times", "kelso-times.example"),
+        ("http://10.0.0.7/a", "10.0.0.7", "10.0.0.7"),
+        ("http://[2001:db8::1]:8080/a", "2001:db8::1", "2001:db8::1"),
+        ("http://intranet.corp/a", "intranet", "intranet.corp"),
+    ],
+)
+def test_site_label_uses_the_public_suffix_list(url, label, registrable):
+    assert site_label(url) == (label, registrable)
+
+
+def test_site_label_never_touches_the_network(monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tldextract tried the network")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    canonical._extractor.cache_clear()  # build the extractor afresh, offline
+    assert site_label("https://news.example.co.nz/x") == ("example", "example.co.nz")

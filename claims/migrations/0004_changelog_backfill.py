@@ -18,7 +18,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0002_evidence_revision"),
+        ("claims", "0003_claim_merge"),
         ("common", "0004_changelog"),
     ]
 
