@@ -22,9 +22,10 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Count
 
+from claims.evidence_rows import LOOKUPS
 from claims.feed import evidence_feed_page
 from claims.models import Evidence
-from claims.serializers import EVIDENCE_ROW, evidence_from_row
+from claims.serializers import evidence_from_row
 from sources.models import Excerpt, ExtractionRule, Outlet, ReparseChunk, ReparseJob, Source
 from sources.reparse import reparse_job_create, reparse_job_plan
 from sources.rule_services import rule_create
@@ -144,7 +145,7 @@ def _assert_feed_delivered(cursor: str, source_ids: list[int]) -> None:
     """The change feed, read from before the job, delivers every pair of
     these sources with its quote as it is now."""
     delivered = {r["id"]: r["evidence"] for r in _feed_after(cursor)[0] if r["op"] == "upsert"}
-    rows = Evidence.objects.filter(excerpt__source_id__in=source_ids).values_list(*EVIDENCE_ROW)
+    rows = Evidence.objects.filter(excerpt__source_id__in=source_ids).values_list(*LOOKUPS)
     expected = {row[0]: evidence_from_row(row) for row in rows}
     assert len(expected) == len(source_ids)
     missing = sorted(set(expected) - set(delivered))
