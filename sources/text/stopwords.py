@@ -3,7 +3,8 @@
 ``BY_LANGUAGE`` holds a short, frequent list per language (enough to tell
 languages apart and to measure how much a line reads like prose);
 ``ENGLISH`` is the fuller English list (for prose density and for picking a
-claim's significant words).
+claim's significant words); ``PROSE_FUNCTION_WORDS`` the function words the
+text-dump cleaner's features count.
 """
 
 from __future__ import annotations
@@ -155,3 +156,81 @@ def for_language(language: str | None) -> frozenset[str] | None:
     if language == "en":
         return ENGLISH
     return BY_LANGUAGE.get(language or "")
+
+
+#: Function words only, per language: what the text-dump block features
+#: measure ("Home News Business" has none). English adds pronouns, modals
+#: and prepositions to the short list; the trained block model's weights
+#: depend on these exact sets.
+PROSE_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    **BY_LANGUAGE,
+    "en": BY_LANGUAGE["en"]
+    | frozenset(
+        [
+            "a",
+            "i",
+            "you",
+            "we",
+            "she",
+            "her",
+            "him",
+            "them",
+            "our",
+            "your",
+            "my",
+            "me",
+            "us",
+            "or",
+            "if",
+            "so",
+            "than",
+            "then",
+            "there",
+            "these",
+            "those",
+            "what",
+            "when",
+            "where",
+            "how",
+            "all",
+            "any",
+            "can",
+            "could",
+            "should",
+            "may",
+            "might",
+            "must",
+            "do",
+            "does",
+            "did",
+            "into",
+            "about",
+            "after",
+            "before",
+            "over",
+            "under",
+            "up",
+            "down",
+            "out",
+            "more",
+            "most",
+            "other",
+            "some",
+            "such",
+            "no",
+            "only",
+            "own",
+            "same",
+            "very",
+            "just",
+            "also",
+            "being",
+            "because",
+            "while",
+            "between",
+            "through",
+            "during",
+            "against",
+        ]
+    ),
+}

@@ -14,6 +14,8 @@ from functools import cache
 import justext
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from sources.text.stopwords import PROSE_FUNCTION_WORDS
+
 MIN_LETTERS = 20
 MIN_PROBABILITY = 0.5
 SAMPLE_CHARS = 5000
@@ -73,92 +75,6 @@ _JUSTEXT_NAMES = {
 }
 
 
-_STOPWORDS = {
-    "en": "the of and to in is that for it was on with as are by this be at from have he "
-    "said has not but they his an which were their its had been who will would",
-    "de": "der die und das ist nicht ein eine zu den von mit sich des auf für im dem "
-    "auch es an werden wurde",
-    "fr": "le la les et des est un une du que dans pour pas qui sur au avec il sont ce par",
-    "es": "el la los las y de que en un una es por con para del se no al lo su como",
-    "it": "il la che di e un una per non sono del della con le gli si è da al",
-    "nl": "de het een en van is dat niet op te zijn voor met die er als ook aan",
-    "pt": "o a os as e de que em um uma do da para com não no na se por",
-}
-_SHORT_LISTS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
-STOPWORD_SETS = {
-    **_SHORT_LISTS,
-    "en": _SHORT_LISTS["en"]
-    | frozenset(
-        [
-            "a",
-            "i",
-            "you",
-            "we",
-            "she",
-            "her",
-            "him",
-            "them",
-            "our",
-            "your",
-            "my",
-            "me",
-            "us",
-            "or",
-            "if",
-            "so",
-            "than",
-            "then",
-            "there",
-            "these",
-            "those",
-            "what",
-            "when",
-            "where",
-            "how",
-            "all",
-            "any",
-            "can",
-            "could",
-            "should",
-            "may",
-            "might",
-            "must",
-            "do",
-            "does",
-            "did",
-            "into",
-            "about",
-            "after",
-            "before",
-            "over",
-            "under",
-            "up",
-            "down",
-            "out",
-            "more",
-            "most",
-            "other",
-            "some",
-            "such",
-            "no",
-            "only",
-            "own",
-            "same",
-            "very",
-            "just",
-            "also",
-            "being",
-            "because",
-            "while",
-            "between",
-            "through",
-            "during",
-            "against",
-        ]
-    ),
-}
-
-
 @cache
 def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -183,8 +99,8 @@ def stopwords_for(language: str | None) -> frozenset[str] | None:
     sharply ("Home News Business" has none); jusText's longer lists, which
     also hold common nouns, cover the other languages.
     """
-    if language in STOPWORD_SETS:
-        return STOPWORD_SETS[language]
+    if language in PROSE_FUNCTION_WORDS:
+        return PROSE_FUNCTION_WORDS[language]
     name = _JUSTEXT_NAMES.get(language or "")
     if name is None:
         return None
