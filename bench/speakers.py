@@ -2,9 +2,11 @@
 
     python -m bench speakers
 
-Two labelled sets of our own news copy live in ``bench/data/``: ``dev`` (the
-rules were tuned on it) and ``heldout`` (written before the rules and never
-used to tune them). A suggestion is right when its speaker matches the gold
+Three labelled sets of our own news copy live in ``bench/data/``: ``dev`` (the
+rules were tuned on it), ``heldout`` (written before the rules; scored 29/30
+on its first run, and one generic bug that run showed — a parenthesised
+acronym ending the subject — was fixed afterwards, so it is no longer blind)
+and ``unseen`` (written after the rules were final, scored as it came out). A suggestion is right when its speaker matches the gold
 speaker or one of its aliases (case, spacing and a leading article aside);
 ``via`` is scored the same way, item by item, on the cases that have one.
 Throughput is passages per second over every labelled passage, repeated.
@@ -21,7 +23,7 @@ from pathlib import Path
 from sources.text.speakers import suggest_speaker
 
 DATA = Path(__file__).parent / "data"
-SETS = ("dev", "heldout")
+SETS = ("dev", "heldout", "unseen")
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def accuracy(name: str, *, verbose: bool = False) -> tuple[float, float | None, 
 
 
 def throughput(seconds: float = 1.0) -> float:
-    cases = load("dev") + load("heldout")
+    cases = [case for name in SETS for case in load(name)]
     jobs = [
         (c.text, c.text.index(c.passage), c.text.index(c.passage) + len(c.passage)) for c in cases
     ]

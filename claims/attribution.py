@@ -1,9 +1,6 @@
-"""Who said it: pure functions over sentences, for the reader's suggestions.
-
-``speaker_suggestions`` reads the usual reporting patterns ("X said", "said
-X", "according to X", "X told reporters", "X denied") and returns names,
-nearest pattern first. ``cue_sentences`` finds the sentences that carry an
-attribution or a denial, which the reader marks quietly as candidates.
+"""Sentences that carry an attribution or a denial, which the reader marks
+quietly as candidates. (Who said it — the speaker of a passage — is
+``sources.text.speakers``.)
 """
 
 from __future__ import annotations
@@ -75,25 +72,3 @@ def cue_sentences(text: str) -> list[tuple[int, int]]:
             if end > start:
                 spans.append((start, end))
     return spans
-
-
-def sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
-    right_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i != -1]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    return text[left:right].strip()
-
-
-def speaker_suggestions(sentence: str, *, limit: int = 3) -> list[str]:
-    found: list[str] = []
-    for pattern in _PATTERNS:
-        for match in pattern.finditer(sentence):
-            name = match.group("name").strip(" ,.'’\"”")
-            words = name.split()
-            while words and words[0] in _NOT_NAMES:
-                words = words[1:]
-            name = " ".join(words)
-            if len(name) < 2 or name in found or name in _NOT_NAMES:
-                continue
-            found.append(name)
-    return found[:limit]

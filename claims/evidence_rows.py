@@ -41,6 +41,10 @@ EVIDENCE_ROW: dict[str, str] = {
     "updated_at": "updated_at",
     "excerpt_id": "excerpt_id",
     "selected": "excerpt__selected",
+    "speaker_id": "speaker_id",
+    "speaker_name": "speaker__name",
+    "speaker_kind": "speaker__kind",
+    "via": "via",
 }
 #: The lookups, for ``values_list(*LOOKUPS)`` and ``only(*LOOKUPS)``.
 LOOKUPS: tuple[str, ...] = tuple(EVIDENCE_ROW.values())

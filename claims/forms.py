@@ -25,8 +25,15 @@ class LinkForm(forms.Form):
     claim = forms.IntegerField(required=False)
     new_claim = forms.CharField(required=False)
     attributed_to = forms.CharField(required=False, max_length=200)
+    via = forms.CharField(required=False, max_length=1000)
     note = forms.CharField(required=False)
     replaces = forms.IntegerField(required=False)
+
+    def clean_via(self) -> list[str]:
+        """Who passed the words on, outermost first, separated by semicolons."""
+        return [
+            part.strip() for part in self.cleaned_data.get("via", "").split(";") if part.strip()
+        ]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -48,9 +48,13 @@ def _mark_open(h: Highlight, part: int) -> str:
 
 
 def highlighted_text(
-    text: str, highlights: Sequence[Highlight], cues: Sequence[tuple[int, int]] = ()
+    text: str,
+    highlights: Sequence[Highlight],
+    cues: Sequence[tuple[int, int]] = (),
+    shared: Sequence[tuple[int, int]] = (),
 ) -> SafeString:
-    """``text`` as escaped HTML with a <mark> per highlight and a span per cue."""
+    """``text`` as escaped HTML with a <mark> per highlight, a span per cue and
+    a ``<span class="shared">`` per passage shared with another source."""
     boundaries = sorted({h.start for h in highlights} | {h.end for h in highlights})
     # (start, -end, kind, seq, end, highlight, part): outer spans first, evidence
     # before cues on equal spans; part 0 means "not split (yet)".
@@ -60,11 +64,14 @@ def highlighted_text(
         if 0 <= h.start < h.end <= len(text):
             heap.append((h.start, -h.end, 0, seq, h.end, h, 0))
             seq += 1
-    for cue_start, cue_end in cues:
-        cuts = [b for b in boundaries if cue_start < b < cue_end]
-        for piece_start, piece_end in zip([cue_start, *cuts], [*cuts, cue_end], strict=True):
-            heap.append((piece_start, -piece_end, 1, seq, piece_end, None, 0))
-            seq += 1
+    for kind, css, spans in ((1, "cue", cues), (2, "shared", shared)):
+        for cue_start, cue_end in spans:
+            if not 0 <= cue_start < cue_end <= len(text):
+                continue
+            cuts = [b for b in boundaries if cue_start < b < cue_end]
+            for piece_start, piece_end in zip([cue_start, *cuts], [*cuts, cue_end], strict=True):
+                heap.append((piece_start, -piece_end, kind, seq, piece_end, css, 0))
+                seq += 1
     heapq.heapify(heap)
 
     out: list[str] = []
@@ -94,8 +101,8 @@ def highlighted_text(
             heapq.heappush(heap, (inner_end, -end, kind, seq, end, highlight, max(part, 1) + 1))
             end, part = inner_end, max(part, 1)
         emit(start)
-        if highlight is None:
-            out.append('<span class="cue">')
+        if isinstance(highlight, str):
+            out.append(f'<span class="{highlight}">')
             open_ends.append((end, "</span>"))
         else:
             out.append(_mark_open(highlight, part))

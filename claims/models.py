@@ -95,6 +95,12 @@ class Evidence(TimeStampedModel):
     excerpt = models.ForeignKey(Excerpt, on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=10, choices=Stance.choices, db_index=True)
     attributed_to = models.CharField(max_length=200, blank=True, default="")
+    # The actor ``attributed_to`` names (resolved on every save) and who passed
+    # the words on, outermost first: the origin counts, not the relay.
+    speaker = models.ForeignKey(
+        "Actor", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    via = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -154,3 +160,45 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verdict} on claim {self.claim_id}"
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    OUTLET = "outlet", "Outlet"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Actor(TimeStampedModel):
+    """Someone who says things: a person, an organisation, an outlet. Known by
+    its name and aliases (``ActorAlias``); a merged actor points at the one it
+    became and keeps its row, so history and old links stay."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=ActorKind.choices, default=ActorKind.UNKNOWN)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorAlias(models.Model):
+    """A name an actor goes by. ``key`` is the name folded (case and
+    whitespace), unique: one name means one actor."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "actor aliases"
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sources.models import Source
 from sources.text import stopwords
+from sources.text.speakers import suggest_speaker
 
-from .attribution import speaker_suggestions
 from .highlighting import escape_text, trimmed_span
 
 # Words that say nothing about what a claim is about: function words, and the
@@ -90,7 +90,7 @@ def source_passages(
             pieces.append(f'<b class="hit">{escape_text(hit.group(0))}</b>')
             pos = hit.end()
         pieces.append(escape_text(text[pos:end]))
-        suggestions = speaker_suggestions(text[start:end])
+        speaker = suggest_speaker(text, start, end).speaker
         found.append(
             Passage(
                 source=source,
@@ -99,7 +99,7 @@ def source_passages(
                 exact=text[start:end],
                 snippet=mark_safe("".join(pieces)),  # noqa: S308 - pieces are escaped
                 score=score,
-                suggestion=suggestions[0] if suggestions else "",
+                suggestion=speaker or "",
             )
         )
     found.sort(key=lambda p: (-p.score, p.start))

@@ -32,6 +32,7 @@ from sources.models import ANCHOR_STATES_TO_CHECK, Source, SourceStatus
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
 from .passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
+from .voices import voices_for_claims
 
 
 def _evidence_count(**where) -> Coalesce:
@@ -198,12 +199,31 @@ def review_queue() -> QuerySet[Claim]:
     )
 
 
+def review_queue_by_voices() -> list[Claim]:
+    """The review queue, most independent voices first (the sum over stances),
+    then most evidence: five outlets repeating one agency rank below three
+    independent voices. Counted for the whole queue in two queries; each claim
+    carries ``voices`` (per stance) for the page."""
+    claims = list(review_queue())
+    voices = voices_for_claims(claim_ids=[c.pk for c in claims])
+    for claim in claims:
+        claim.voices = voices[claim.pk]
+        claim.voice_total = sum(v.voices for v in claim.voices.values())
+    claims.sort(key=lambda c: -c.voice_total)  # stable: ties keep the evidence order
+    return claims
+
+
 def evidence_list() -> QuerySet[Evidence]:
     """Every pair with what a list shows joined in; the API's FilterSet
     narrows it (with ``evidence_changed_since`` and friends)."""
     return (
         Evidence.objects.select_related(
-            "claim", "excerpt", "excerpt__source", "excerpt__source__outlet", "created_by"
+            "claim",
+            "excerpt",
+            "excerpt__source",
+            "excerpt__source__outlet",
+            "created_by",
+            "speaker",
         )
         .defer("excerpt__source__raw", "excerpt__source__text")
         .order_by("-created_at", "-id")
@@ -213,7 +233,9 @@ def evidence_list() -> QuerySet[Evidence]:
 def evidence_for_claim(*, claim_id: int) -> list[Evidence]:
     return list(
         Evidence.objects.filter(claim_id=claim_id)
-        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet", "created_by")
+        .select_related(
+            "excerpt", "excerpt__source", "excerpt__source__outlet", "created_by", "speaker"
+        )
         .defer("excerpt__source__raw")
         .order_by("excerpt__source__published_at", "created_at")
     )
@@ -226,7 +248,9 @@ TIMELINE_POINTS = 240  # at most this many dots on a claim's timeline
 def _claim_evidence(claim_id: int) -> QuerySet[Evidence]:
     return (
         Evidence.objects.filter(claim_id=claim_id)
-        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet", "created_by")
+        .select_related(
+            "excerpt", "excerpt__source", "excerpt__source__outlet", "created_by", "speaker"
+        )
         .defer("excerpt__source__raw", "excerpt__source__text")
     )
 
@@ -257,7 +281,9 @@ def first_per_stance(*, claim_ids: Sequence[int], per_stance: int) -> QuerySet[E
     )
     return (
         Evidence.objects.filter(pk__in=list(chosen))
-        .select_related("excerpt", "excerpt__source", "excerpt__source__outlet", "created_by")
+        .select_related(
+            "excerpt", "excerpt__source", "excerpt__source__outlet", "created_by", "speaker"
+        )
         .defer("excerpt__source__raw", "excerpt__source__text", "excerpt__source__overrides")
         .order_by("claim_id", "stance", "id")
     )

@@ -10,8 +10,10 @@ from claims_tracker.common.api import MAX_ID
 from sources.models import ANCHOR_STATES_TO_CHECK, AnchorStateChoices
 from sources.serializers import OutletSerializer
 
+from .actor_selectors import actor_other_names
 from .evidence_rows import evidence_row
-from .models import Claim, Evidence, Stance, Verdict
+from .models import Actor, ActorKind, Claim, Evidence, Stance, Verdict
+from .voices import as_counts, voices_for_claims
 
 
 def _datetime(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str | None:
@@ -34,8 +36,22 @@ class StanceCountsSerializer(serializers.Serializer):
     mentions = serializers.IntegerField()
 
 
+class ClaimListSerializer(serializers.ListSerializer):
+    """A page of claims: their independent voices counted for the whole page
+    at once (two queries), not claim by claim."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        if all(hasattr(c, "voices") for c in items):  # counted already (the review queue)
+            self.child.context["voices"] = {c.pk: c.voices for c in items}
+        else:
+            self.child.context["voices"] = voices_for_claims(claim_ids=[c.pk for c in items])
+        return [self.child.to_representation(item) for item in items]
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     tags = serializers.SerializerMethodField()
+    independent_voices = serializers.SerializerMethodField()
     contested = serializers.SerializerMethodField()
     stance_counts = serializers.SerializerMethodField()
     created_by = serializers.SlugRelatedField(
@@ -57,6 +73,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "contested",
             "stance_counts",
+            "independent_voices",
             "created_by",
             "created_at",
             "updated_at",
@@ -75,6 +92,15 @@ class ClaimSerializer(serializers.ModelSerializer):
                 "it has left every list, and its evidence is there."
             }
         }
+        list_serializer_class = ClaimListSerializer
+
+    @extend_schema_field(StanceCountsSerializer)
+    def get_independent_voices(self, obj: Claim) -> dict[str, int]:
+        """Distinct origins per stance (speaker actor, else the source's copy group)."""
+        voices = self.context.get("voices", {}).get(obj.pk)
+        if voices is None:
+            voices = voices_for_claims(claim_ids=[obj.pk])[obj.pk]
+        return as_counts(voices)
 
     quotes_to_check = serializers.SerializerMethodField(
         help_text="Evidence whose quote is `changed` or `orphaned`: waiting for a person."
@@ -219,6 +245,12 @@ class EvidenceSourceSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
 
 
+class SpeakerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
 class QuoteSerializer(serializers.Serializer):
     selected = serializers.CharField(
         help_text="The words as the analyst selected them; no re-parse changes them."
@@ -243,6 +275,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
     anchor_state = serializers.ChoiceField(choices=AnchorStateChoices.choices, read_only=True)
     created_by = serializers.CharField(read_only=True, allow_null=True, help_text="Username.")
     excerpt = serializers.IntegerField(read_only=True, help_text="The id of the quoted excerpt.")
+    speaker = SpeakerSerializer(
+        read_only=True, allow_null=True, help_text="The actor `attributed_to` names."
+    )
+    via = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Who passed the words on, outermost first.",
+    )
 
     class Meta:
         model = Evidence
@@ -254,6 +294,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "quote",
             "anchor_state",
             "attributed_to",
+            "speaker",
+            "via",
             "note",
             "created_by",
             "created_at",
@@ -296,6 +338,10 @@ def evidence_from_row(row: tuple, tz: dt.tzinfo | None = None) -> dict:
         updated_at,
         excerpt_id,
         selected,
+        speaker_id,
+        speaker_name,
+        speaker_kind,
+        via,
     ) = row
     return {
         "id": pk,
@@ -322,6 +368,10 @@ def evidence_from_row(row: tuple, tz: dt.tzinfo | None = None) -> dict:
         },
         "anchor_state": anchor_state,
         "attributed_to": attributed_to,
+        "speaker": (
+            {"id": speaker_id, "name": speaker_name, "kind": speaker_kind} if speaker_id else None
+        ),
+        "via": list(via or []),
         "note": note,
         "created_by": created_by,
         "created_at": _datetime(created_at, tz),
@@ -346,6 +396,13 @@ class EvidenceCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=200
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    via = serializers.ListField(
+        child=serializers.CharField(max_length=200, allow_blank=True),
+        required=False,
+        default=list,
+        max_length=10,
+        help_text="Who passed the words on, outermost first.",
+    )
 
 
 class EvidenceUpdateSerializer(serializers.Serializer):
@@ -356,6 +413,11 @@ class EvidenceUpdateSerializer(serializers.Serializer):
     )
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
     attributed_to = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    via = serializers.ListField(
+        child=serializers.CharField(max_length=200, allow_blank=True),
+        required=False,
+        max_length=10,
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
@@ -364,6 +426,42 @@ class TombstoneSerializer(serializers.Serializer):
     claim = serializers.IntegerField(source="claim_id")
     source = serializers.IntegerField(source="source_id")
     deleted_at = serializers.DateTimeField()
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    aliases = serializers.SerializerMethodField()
+    evidence_count = serializers.IntegerField(read_only=True, default=0)
+    merged_into = serializers.IntegerField(source="merged_into_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "aliases",
+            "evidence_count",
+            "merged_into",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_aliases(self, obj: Actor) -> list[str]:
+        return actor_other_names(obj)
+
+
+class ActorWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=ActorKind.choices, required=False)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=100
+    )
+
+
+class MergeRequestSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class FeedEntrySerializer(serializers.Serializer):

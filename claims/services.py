@@ -7,7 +7,7 @@ version they saw lock the row (``select_for_update``) and are refused with a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -19,6 +19,7 @@ from claims_tracker.common.errors import ApplicationError
 from sources.models import Source
 from sources.services import excerpt_confirm, excerpt_get_or_create
 
+from .actor_services import actor_resolve
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
 from .selectors import evidence_needs_check
 
@@ -221,6 +222,7 @@ def evidence_link(
     start: int | None = None,
     attributed_to: str = "",
     note: str = "",
+    via: Sequence[str] = (),
     user: AbstractBaseUser | None,
 ) -> Evidence:
     """Link a quoted passage of a source to a claim with a stance.
@@ -253,6 +255,8 @@ def evidence_link(
                 excerpt=excerpt,
                 stance=stance,
                 attributed_to=" ".join(attributed_to.split())[:200],
+                speaker=actor_resolve(name=attributed_to),
+                via=clean_via(via),
                 note=note.strip(),
                 created_by=_real(user),
             )
@@ -275,6 +279,7 @@ def passage_link(
     claim_id: int | None = None,
     new_claim: str = "",
     attributed_to: str = "",
+    via: Sequence[str] = (),
     note: str = "",
     replaces: int | None = None,
     user: AbstractBaseUser | None,
@@ -296,6 +301,7 @@ def passage_link(
         exact=exact,
         start=start,
         attributed_to=attributed_to,
+        via=via,
         note=note,
         user=user,
     )
@@ -310,11 +316,23 @@ def passage_link(
     return evidence
 
 
-EVIDENCE_EDITABLE = ("stance", "attributed_to", "note")
+EVIDENCE_EDITABLE = ("stance", "attributed_to", "note", "via")
+
+
+def clean_via(via: Sequence[str] | None) -> list[str]:
+    """Who passed the words on, outermost first: names, trimmed, no blanks."""
+    if via is None:
+        return []
+    if isinstance(via, str) or not all(isinstance(v, str) for v in via):
+        raise ApplicationError("via must be a list of names.")
+    names = [" ".join(v.split())[:200] for v in via]
+    return [n for n in names if n][:10]
 
 
 @transaction.atomic
-def evidence_update(*, evidence_id: int, user: AbstractBaseUser | None, **changes: str) -> Evidence:
+def evidence_update(
+    *, evidence_id: int, user: AbstractBaseUser | None, **changes: object
+) -> Evidence:
     evidence = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
     if evidence is None:
         raise ApplicationError("No such evidence.", code="not_found", status=404)
@@ -324,7 +342,12 @@ def evidence_update(*, evidence_id: int, user: AbstractBaseUser | None, **change
             raise ApplicationError(f"“{name}” cannot be changed; unlink and link again instead.")
         if name == "stance" and value not in Stance.values:
             raise ApplicationError(f"stance must be one of {', '.join(Stance.values)}.")
+        if name == "via":
+            evidence.via = clean_via(value)
+            continue
         setattr(evidence, name, " ".join(value.split())[:200] if name == "attributed_to" else value)
+    # Alias matching on every save: the speaker follows ``attributed_to``.
+    evidence.speaker = actor_resolve(name=evidence.attributed_to)
     evidence._history_user = _real(user)
     evidence.save()
     # A new stance is new evidence for the verdict; a note or speaker is not.

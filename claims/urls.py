@@ -4,7 +4,7 @@ behind them (under ``ui/``)."""
 
 from django.urls import path
 
-from .views import claims, dashboard, evidence, quotes, reader, review, workspace
+from .views import actors, claims, dashboard, evidence, quotes, reader, review, workspace
 
 app_name = "claims"
 urlpatterns = [
@@ -38,6 +38,9 @@ urlpatterns = [
     # Evidence edits.
     path("ui/evidence/<int:pk>/edit/", evidence.evidence_edit, name="evidence-edit"),
     path("ui/evidence/<int:pk>/unlink/", evidence.evidence_unlink, name="evidence-unlink"),
+    # Actors: who says things.
+    path("actors/", actors.actor_list_page, name="actors"),
+    path("actors/<int:pk>/", actors.actor_detail_page, name="actor"),
     # Quotes a re-parse changed or orphaned, for a person to check.
     path("quotes/", quotes.quotes_page, name="quotes"),
     path("ui/quotes/<int:pk>/confirm/", quotes.quote_confirm, name="quote-confirm"),

@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "claims.models.Stance",
         "AnchorStateEnum": "sources.models.AnchorStateChoices",
         "RuleKindEnum": "sources.models.RuleKindChoices",
+        "ActorKindEnum": "claims.models.ActorKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

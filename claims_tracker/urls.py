@@ -11,12 +11,17 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from claims.api import ClaimViewSet, EvidenceViewSet, ReviewQueueView
+from claims.api import ActorViewSet, ClaimViewSet, EvidenceViewSet, ReviewQueueView
 from claims_tracker.common import schema_extensions  # noqa: F401 - registers the token scheme
 from claims_tracker.common.api import api_not_found
 from claims_tracker.common.api_tokens import ApiTokenViewSet
 from claims_tracker.common.views import healthz
-from sources.api import ExtractionRuleViewSet, ReparseJobViewSet, SourceViewSet
+from sources.api import (
+    AttributionSuggestView,
+    ExtractionRuleViewSet,
+    ReparseJobViewSet,
+    SourceViewSet,
+)
 
 router = DefaultRouter()
 router.register("sources", SourceViewSet, basename="source")  # /api/sources/...
@@ -25,6 +30,7 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("rules", ExtractionRuleViewSet, basename="rule")
 router.register("reparse-jobs", ReparseJobViewSet, basename="reparsejob")
 router.register("tokens", ApiTokenViewSet, basename="apitoken")
+router.register("actors", ActorViewSet, basename="actor")
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -32,6 +38,7 @@ api_urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("review-queue/", ReviewQueueView.as_view(), name="review-queue"),
+    path("attributions/suggest/", AttributionSuggestView.as_view(), name="attribution-suggest"),
     *router.urls,
     # Ends in a slash, so that APPEND_SLASH still redirects `/api/claims` first.
     re_path(r"^.*/$", api_not_found, name="not-found"),

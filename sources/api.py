@@ -5,8 +5,9 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,10 +28,14 @@ from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.parsers import FormParser, JSONParser, MultiPartParser
 from claims_tracker.common.roles import ReadOrAnalyst, ReadOrEditor
 
-from . import rule_services, selectors, services
+from . import copies, rule_services, selectors, services
+from .attributions import attribution_suggest
 from .models import ExtractionRule, ReparseJob, RuleKindChoices, Source, SourceStatus
 from .serializers import (
+    AttributionSuggestionSerializer,
+    AttributionSuggestRequestSerializer,
     ExtractionRuleSerializer,
+    RelatedSourceSerializer,
     ReparseJobSerializer,
     RuleDeletedSerializer,
     RulePreviewRequestSerializer,
@@ -136,6 +141,16 @@ class SourceViewSet(
         return Response(
             body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
+
+    @extend_schema(
+        summary="Sources sharing passages with this one (copied text)",
+        responses={200: RelatedSourceSerializer(many=True), **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def related(self, request: Request, pk: str | None = None) -> Response:
+        source = self.get_object()
+        related = copies.source_related(source_id=source.pk)
+        return Response(RelatedSourceSerializer(related, many=True).data)
 
 
 class RuleFilter(django_filters.FilterSet):
@@ -261,3 +276,24 @@ class ReparseJobViewSet(
 
     def get_queryset(self) -> QuerySet[ReparseJob]:
         return ReparseJob.objects.order_by("-created_at", "-id")
+
+
+class AttributionSuggestView(generics.GenericAPIView):
+    """Who a passage of a source is attributed to, read from its text."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = AttributionSuggestRequestSerializer
+
+    @extend_schema(
+        summary="Suggest the speaker of a passage",
+        request=AttributionSuggestRequestSerializer,
+        responses={200: AttributionSuggestionSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = AttributionSuggestRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        suggestion = attribution_suggest(
+            source_id=data["source"], exact=data["exact"], start=data.get("start")
+        )
+        return Response(AttributionSuggestionSerializer(suggestion.as_dict()).data)

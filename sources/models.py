@@ -342,3 +342,44 @@ class IngestItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.status})"
+
+
+class SourceBand(models.Model):
+    """One LSH band key of a source's text (``sources.text.copying``): two
+    sources that share a key are candidates for shared passages."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="sourceband_unique_source_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"band {self.key} of source {self.source_id}"
+
+
+class SharedText(models.Model):
+    """Two sources that share passages (wire copy, a rewrite with small
+    edits). ``earlier`` is the original: published first (then ingested
+    first). Spans are ``[start, end]`` character ranges in each text."""
+
+    earlier = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="copied_by")
+    later = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="copies")
+    earlier_spans = models.JSONField(default=list)
+    later_spans = models.JSONField(default=list)
+    earlier_shared_chars = models.PositiveIntegerField(default=0)
+    later_shared_chars = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["earlier", "later"], name="sharedtext_unique_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(earlier=models.F("later")), name="sharedtext_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"source {self.later_id} shares text with {self.earlier_id}"

@@ -36,6 +36,7 @@ from claims_tracker.common.changes import ChangeSubject, changes_record
 from sources.text.anchoring import AnchorState, Quote, reanchor_all
 from sources.text.extraction import extract
 
+from .copies import copies_update_on_commit
 from .models import (
     Excerpt,
     ReparseChunk,
@@ -504,6 +505,7 @@ def sources_reparse(*, source_ids: Sequence[int], only_stale: bool = True) -> Ch
         relocated, orphaned = excerpts_reanchor(texts=new_texts)
         outcome.relocated += relocated
         outcome.orphaned += orphaned
+        copies_update_on_commit(source_ids=new_texts)
     return outcome
 
 

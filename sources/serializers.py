@@ -187,3 +187,44 @@ class ReparseJobSerializer(serializers.ModelSerializer):
             "retried_by",
         ]
         read_only_fields = fields
+
+
+class RelatedSourceBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    outlet = OutletSerializer(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class RelatedSourceSerializer(serializers.Serializer):
+    """Another source sharing passages with this one (``sources.copies``)."""
+
+    source = RelatedSourceBriefSerializer()
+    shared_chars = serializers.IntegerField(help_text="Characters of this source's text shared.")
+    shared_fraction = serializers.FloatField(help_text="shared_chars / this source's length.")
+    relation = serializers.ChoiceField(
+        choices=["copies", "copied_by"],
+        help_text="`copies`: this source repeats the other, earlier one; `copied_by`: the reverse.",
+    )
+    spans = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="[start, end] of each shared passage in this source's text.",
+    )
+
+
+class AttributionSuggestRequestSerializer(serializers.Serializer):
+    source = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    exact = serializers.CharField(trim_whitespace=False, max_length=20000)
+    start = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
+    )
+
+
+class AttributionSuggestionSerializer(serializers.Serializer):
+    speaker = serializers.CharField(allow_null=True)
+    kind = serializers.CharField(allow_null=True)
+    via = serializers.ListField(child=serializers.CharField())
+    cue = serializers.CharField(allow_null=True, help_text="The words that attribute the passage.")
+    confidence = serializers.FloatField()
+    cue_start = serializers.IntegerField(allow_null=True)
+    cue_end = serializers.IntegerField(allow_null=True)

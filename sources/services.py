@@ -21,6 +21,7 @@ from sources.text.canonical import canonicalize_url, domain_of, without_credenti
 from sources.text.errors import TextError
 from sources.text.extraction import ExtractionResult, decode_bytes, extract, sniff_content_type
 
+from .copies import source_copies_update
 from .errors import application_errors
 from .models import AnchorStateChoices, ContentType, Excerpt, Outlet, Source, SourceStatus
 from .selectors import (
@@ -193,6 +194,7 @@ def source_ingest(
         if existing is None:
             raise
         return IngestResult(existing, created=False)
+    source_copies_update(source_id=source.pk)
     return IngestResult(source, created=True)
 
 

@@ -14,7 +14,7 @@ from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
-from . import batches, reparse
+from . import batches, copies, reparse
 
 logger = logging.getLogger(__name__)
 
@@ -182,3 +182,15 @@ def ingest_url(item_id: int) -> str | None:
     """Fetch and ingest one URL of a batch; returns the item's status."""
     item = batches.ingest_item_process(item_id=item_id)
     return item.status if item else None
+
+
+@shared_task(
+    name="sources.copies_update",
+    queue="ingest",
+    ignore_result=True,
+    **IDEMPOTENT_TASK,
+    retry_kwargs={"max_retries": 5},
+)
+def copies_update(source_ids: list[int]) -> int:
+    """Recompute copied text for sources whose text changed (a re-parse)."""
+    return copies.sources_copies_update(source_ids=source_ids)

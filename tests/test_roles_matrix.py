@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from claims import actor_services
 from claims import services as claim_services
 from claims.models import Claim, Evidence
 from claims_tracker.common.tokens import api_token_create
@@ -177,6 +178,36 @@ API = [
     Case("tokens-list", "get", "/api/tokens/", "viewer"),
     Case("tokens-create", "post", "/api/tokens/", "viewer", (201,), {"name": "matrix {n}"}),
     Case("tokens-delete", "delete", "/api/tokens/{token}/", "viewer", None),
+    Case("actors-list", "get", "/api/actors/", "viewer"),
+    Case(
+        "actors-create",
+        "post",
+        "/api/actors/",
+        "analyst",
+        (201,),
+        {"name": "Matrix speaker {n}", "kind": "person"},
+    ),
+    Case("actors-detail", "get", "/api/actors/{actor}/", "viewer"),
+    Case(
+        "actors-patch", "patch", "/api/actors/{actor}/", "analyst", (200,), {"kind": "organisation"}
+    ),
+    Case(
+        "actors-merge",
+        "post",
+        "/api/actors/{actor}/merge/",
+        "analyst",
+        (200,),
+        {"into": "{other_actor}"},
+    ),
+    Case(
+        "attributions-suggest",
+        "post",
+        "/api/attributions/suggest/",
+        "viewer",
+        (200,),
+        {"source": "{source}", "exact": "the library must stay open"},
+    ),
+    Case("sources-related", "get", "/api/sources/{source}/related/", "viewer"),
 ]
 
 PAGES = [
@@ -239,6 +270,8 @@ PAGES = [
     Case("claim-bulk", "post", "/claims/bulk/", "analyst", None),
     Case("claim-export", "get", "/claims/export/?ids={claim}", "viewer"),
     Case("claim-column", "get", "/ui/claims/{claim}/column/{stance}/", "viewer"),
+    Case("actors", "get", "/actors/", "viewer"),
+    Case("actor", "get", "/actors/{actor}/", "viewer"),
     Case("quote-confirm", "post", "/ui/quotes/{evidence}/confirm/", "analyst", None),
     Case("quote-unlink", "post", "/ui/quotes/{evidence}/unlink/", "analyst", None),
 ]
@@ -286,6 +319,8 @@ def world(db) -> dict[str, Any]:
     job = change.reparse_job or ReparseJob.objects.create(status="done", reason="matrix")
     batch = IngestBatch.objects.create(total=0)
     token, _key = api_token_create(user=lead, name="matrix lead")
+    actor = actor_services.actor_create(name="Matrix ministry", kind="organisation", user=lead)
+    other_actor = actor_services.actor_create(name="Matrix agency", kind="organisation", user=lead)
     claim.refresh_from_db()
     return {
         "source": source.pk,
@@ -297,6 +332,8 @@ def world(db) -> dict[str, Any]:
         "job": job.pk,
         "batch": batch.pk,
         "token": token.pk,
+        "actor": actor.pk,
+        "other_actor": other_actor.pk,
         "stance": "asserts",
     }
 

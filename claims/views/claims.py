@@ -23,7 +23,9 @@ from ..claimreview import claim_review_jsonld
 from ..forms import PassageLinkForm, form_messages
 from ..models import Claim, Evidence, Stance, Verdict
 from ..passages import significant_words
+from ..provenance_graph import GraphEvidence, provenance_svg
 from ..timeline import TimelinePoint, timeline_svg
+from ..voices import voices_for_claim_page
 from .base import analyst_required, claim_or_404, error_response, int_or_none
 
 PAGE_SIZE = 25
@@ -83,12 +85,57 @@ def _timeline(evidence: Sequence[Evidence]) -> SafeString:
     return mark_safe(timeline_svg(points))  # noqa: S308 - timeline_svg escapes every value
 
 
+def _provenance(evidence: Sequence[Evidence], pairs, groups) -> SafeString:
+    first_of_group: dict[int, Evidence] = {}
+    for e in evidence:
+        group = groups.get(e.excerpt.source_id, e.excerpt.source_id)
+        first_of_group.setdefault(group, e)
+    items = []
+    for e in evidence:
+        source = e.excerpt.source
+        outlet = source.outlet.name if source.outlet else "no outlet"
+        where = f"{outlet} · {source.published_at:%-d %b}" if source.published_at else outlet
+        if e.speaker_id:
+            key, label, kind = f"actor:{e.speaker_id}", e.speaker.name, e.speaker.kind
+        else:
+            group = groups.get(source.pk, source.pk)
+            first = first_of_group[group].excerpt.source
+            key = f"source:{group}"
+            label = f"{first.outlet.name if first.outlet else 'no outlet'} (own reporting)"
+            kind = "source"
+        items.append(
+            GraphEvidence(
+                evidence_id=e.pk,
+                stance=e.stance,
+                origin_key=key,
+                origin_label=label,
+                origin_kind=kind,
+                via=tuple(e.via or ()),
+                source_id=source.pk,
+                source_label=where,
+                href=reverse("claims:reader", args=[source.pk]) + f"#ev-{e.pk}",
+            )
+        )
+    return mark_safe(provenance_svg(items, pairs))  # noqa: S308 - provenance_svg escapes every value
+
+
 def evidence_context(claim: Claim) -> dict:
     """The claim page's evidence: each stance column's first page (the rest
-    comes with "more"), the voices behind each, and the timeline: a bounded
-    number of rows whatever the claim's size."""
+    comes with "more"), the voices behind each, the timeline and the
+    provenance graph: a bounded number of rows whatever the claim's size."""
     voices = selectors.claim_voices(claim_id=claim.pk)
     first_pages = selectors.evidence_columns(claim_id=claim.pk)
+    total = sum(v["quotes"] for v in voices.values())
+    complete = not any(more for _, more in first_pages.values())
+    if complete:  # the columns hold every quote already
+        timeline = [e for items, _ in first_pages.values() for e in items]
+    else:
+        timeline = selectors.evidence_timeline(claim_id=claim.pk, total=total)
+    # Independent voices count the whole claim; the graph draws the quotes
+    # the timeline does (all of them, or an even sample).
+    independent, pairs, groups = voices_for_claim_page(
+        claim_id=claim.pk, shown=timeline, complete=complete and len(timeline) == total
+    )
     columns = []
     for value, label in Stance.choices:
         items, more = first_pages[value]
@@ -100,20 +147,20 @@ def evidence_context(claim: Claim) -> dict:
                 "more": more,
                 "next_offset": len(items),
                 "count": voices[value]["quotes"],
-                "voices": voices[value],
+                "voices": {
+                    **voices[value],
+                    "sources": independent[value].sources,
+                    "independent": independent[value].voices,
+                },
             }
         )
-    total = sum(v["quotes"] for v in voices.values())
-    if any(more for _, more in first_pages.values()):
-        timeline = selectors.evidence_timeline(claim_id=claim.pk, total=total)
-    else:  # the columns hold every quote already
-        timeline = [e for items, _ in first_pages.values() for e in items]
     return {
         "claim": claim,
         "evidence_count": total,
         "timeline_count": len(timeline),
         "columns": columns,
         "timeline": _timeline(timeline),
+        "provenance": _provenance(timeline, pairs, groups),
         "stances": Stance.choices,
     }
 

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 from claims_tracker.common.errors import ApplicationError
 from claims_tracker.common.roles import is_analyst
 from sources import selectors as source_selectors
+from sources.copies import source_related
 from sources.models import Source, SourceStatus
+from sources.text.speakers import suggest_speaker
 
 from .. import selectors, services
-from ..attribution import cue_sentences, sentence_around, speaker_suggestions
+from ..attribution import cue_sentences
 from ..forms import LinkForm, form_messages
 from ..highlighting import Highlight, highlighted_text, trimmed_span
 from ..models import Evidence, Stance
@@ -47,9 +49,12 @@ def reader_context(request: HttpRequest, source: Source) -> dict:
         )
         for e in anchored
     ]
+    related = source_related(source_id=source.pk, text_length=len(text))
+    shared = [tuple(span) for r in related for span in r.spans]
     return {
         "source": source,
-        "article_html": highlighted_text(text, highlights, cue_sentences(text)),
+        "related": related,
+        "article_html": highlighted_text(text, highlights, cue_sentences(text), shared),
         "anchored": anchored,
         "changed": changed,
         "orphaned": orphaned,
@@ -92,14 +97,17 @@ def link_panel(request: HttpRequest, pk: int) -> HttpResponse:
     start, end = trimmed_span(text, start, end)
     if start == end:
         return error_response(["Select some words, not only spaces."], status=400)
-    suggestions = speaker_suggestions(sentence_around(text, start, end))
+    suggestion = suggest_speaker(text, start, end)
+    suggestions = [n for n in (suggestion.speaker, *suggestion.via) if n]
     context = {
         "source": source,
         "exact": text[start:end],
         "start": start,
-        "suggestions": suggestions,
+        "suggestion": suggestion,
+        "suggestions": list(dict.fromkeys(suggestions)),
         "values": {
-            "attributed_to": suggestions[0] if suggestions else "",
+            "attributed_to": suggestion.speaker or "",
+            "via": "; ".join(suggestion.via),
             "mode": "existing",
             # Chosen with the reader's a/d/m keys.
             "stance": request.GET.get("stance")
@@ -143,6 +151,7 @@ def link_passage(request: HttpRequest, pk: int) -> HttpResponse:
                 claim_id=None if data["mode"] == "new" else data["claim"],
                 new_claim=data["new_claim"],
                 attributed_to=data["attributed_to"],
+                via=data["via"],
                 note=data["note"],
                 replaces=data.get("replaces"),
                 user=request.user,

@@ -38,7 +38,11 @@ editors_only = page_requires(is_editor, "Only editors may review claims and set 
 @require_GET
 @editors_only
 def review_queue_page(request: HttpRequest) -> HttpResponse:
-    page = page_of(selectors.review_queue(), number=request.GET.get("page"), size=PAGE_SIZE)
+    # Most independent voices first (issue 14); each card's summary stays
+    # bounded (issue 15's ``review_cards``).
+    page = page_of(
+        selectors.review_queue_by_voices(), number=request.GET.get("page"), size=PAGE_SIZE
+    )
     cards = review_selectors.review_cards(claims=list(page))
     count = review_selectors.review_queue_count()
     return render(

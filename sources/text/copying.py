@@ -32,10 +32,11 @@ from datasketch import MinHash
 
 __all__ = [
     "Passage",
+    "Tokens",
     "band_keys",
     "coverage",
     "shared_passages",
-    "tokens",
+    "tokenize",
 ]
 
 NUM_PERM = 128
@@ -58,13 +59,6 @@ _QUOTE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
 
 
 @dataclass(frozen=True)
-class Token:
-    word: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Passage:
     """A passage two texts share: character spans in each, and how many words
     of it matched exactly."""
@@ -76,25 +70,41 @@ class Passage:
     words: int
 
 
-def tokens(text: str) -> list[Token]:
+@dataclass(frozen=True)
+class Tokens:
+    """A text's lower-cased words (quotations left out) with their character
+    offsets, as parallel tuples: tokenise once, align against many."""
+
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def tokenize(text: str) -> Tokens:
     """Lower-cased words of ``text`` with their offsets, quotations left out."""
-    quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
-    out: list[Token] = []
-    q = 0
-    for match in _WORD.finditer(text):
-        while q < len(quoted) and quoted[q][1] <= match.start():
-            q += 1
-        if q < len(quoted) and quoted[q][0] <= match.start() < quoted[q][1]:
-            continue
-        out.append(Token(match.group(0).casefold(), match.start(), match.end()))
-    return out
+    masked = _QUOTE.sub(_blank, text)
+    folded = masked.casefold()
+    if len(folded) != len(masked):  # a letter folded to two (ß → ss): fold word by word
+        matches = list(_WORD.finditer(masked))
+        words = tuple(m.group(0).casefold() for m in matches)
+    else:
+        matches = list(_WORD.finditer(folded))
+        words = tuple(m.group(0) for m in matches)
+    return Tokens(words, tuple(m.start() for m in matches), tuple(m.end() for m in matches))
 
 
 def _chunks(text: str) -> list[list[str]]:
     """Word lists of the paragraphs, long ones as overlapping windows."""
     chunks: list[list[str]] = []
     for paragraph in re.split(r"\n+", text):
-        words = [t.word for t in tokens(paragraph)]
+        words = list(tokenize(paragraph).words)
         if len(words) < MIN_CHUNK_TOKENS:
             continue
         if len(words) <= CHUNK_TOKENS:
@@ -136,20 +146,23 @@ def band_keys(text: str) -> set[int]:
     return keys
 
 
-def shared_passages(a: str, b: str) -> list[Passage]:
+def shared_passages(a: str | Tokens, b: str | Tokens) -> list[Passage]:
     """Passages of at least ``MIN_TOKENS`` words that ``a`` and ``b`` share,
-    allowing up to ``MAX_GAP`` edited words inside; in ``a``'s order."""
-    ta, tb = tokens(a), tokens(b)
+    allowing up to ``MAX_GAP`` edited words inside; in ``a``'s order. Either
+    text may be given already tokenised (``tokenize``), to align one against
+    many without tokenising it again."""
+    ta = a if isinstance(a, Tokens) else tokenize(a)
+    tb = b if isinstance(b, Tokens) else tokenize(b)
     k = ALIGN_SHINGLE
     if len(ta) < k or len(tb) < k:
         return []
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j in range(len(tb) - k + 1):
-        index[tuple(t.word for t in tb[j : j + k])].append(j)
+    for j, shingle in enumerate(_shingles(tb.words)):
+        index[shingle].append(j)
     # Matches per diagonal (j - i), each a run of shingle starts.
     diagonals: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(ta) - k + 1):
-        positions = index.get(tuple(t.word for t in ta[i : i + k]))
+    for i, shingle in enumerate(_shingles(ta.words)):
+        positions = index.get(shingle)
         if positions and len(positions) <= 20:
             for j in positions:
                 diagonals[j - i].append(i)
@@ -200,14 +213,19 @@ def shared_passages(a: str, b: str) -> list[Passage]:
         b_last = max(b_first, min(b_last, len(tb) - 1))
         passages.append(
             Passage(
-                a_start=ta[first].start,
-                a_end=ta[last].end,
-                b_start=tb[b_first].start,
-                b_end=tb[b_last].end,
+                a_start=ta.starts[first],
+                a_end=ta.ends[last],
+                b_start=tb.starts[b_first],
+                b_end=tb.ends[b_last],
                 words=min(matched, length),
             )
         )
     return passages
+
+
+def _shingles(words: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+    """Every run of ``ALIGN_SHINGLE`` consecutive words, in order."""
+    return zip(*(words[i:] for i in range(ALIGN_SHINGLE)), strict=False)
 
 
 def coverage(spans: Iterable[tuple[int, int]]) -> int:

@@ -1122,6 +1122,14 @@ def _frames(masked: str, base: int) -> list[Frame]:
     for match in _ACCORDING_RE.finditer(masked):
         phrase = _right_phrase(masked, match.end())
         who = mention_of(phrase)
+        # "according to the harbour master, Tomas Greer": the name after the role.
+        after = masked[match.end() + len(phrase) :]
+        named = re.match(r",\s+([A-Z][^,.;]{1,60}?)\s*(?:[.;]|$|,)", after)
+        if who is not None and (who.ref == "description" or who.name[:1].islower()) and named:
+            name = mention_of(named.group(1))
+            if name is not None and name.ref in (None, "surname") and name.kind == "person":
+                who = name
+                phrase = phrase + after[: named.end(1)]
         if who is not None:
             frames.append(
                 Frame(

@@ -378,3 +378,61 @@ def test_next_since_reaches_back_before_a_transaction_still_running(
 
     assert slow.pair_id not in [r["id"] for r in round_one["results"]]
     assert slow.pair_id in [r["id"] for r in round_two.json()["results"]]
+
+
+def _linked_by(claim, source, i: int, user, attributed_to: str) -> Evidence:
+    return evidence_link(
+        claim_id=claim.pk,
+        source_id=source.pk,
+        stance="asserts",
+        exact=QUOTES[i],
+        attributed_to=attributed_to,
+        user=user,
+    )
+
+
+def test_an_actor_merge_is_in_the_feed_with_the_new_speaker(viewer_client, analyst, source, claims):
+    from claims.actor_services import actor_create, actor_merge
+
+    short = actor_create(name="CTO", kind="organisation", user=analyst)
+    full = actor_create(name="City transport office", kind="organisation", user=analyst)
+    moved = _linked_by(claims[2], source, 2, analyst, "CTO")
+    stays = _linked_by(claims[0], source, 0, analyst, "City transport office")
+    _, cursor = _drain(viewer_client)
+
+    actor_merge(actor_id=short.pk, into_id=full.pk, user=analyst)
+
+    results, _ = _drain(viewer_client, since=cursor)
+    assert [r["id"] for r in results] == [moved.pk]  # only the re-pointed pair
+    assert results[0]["op"] == "upsert"
+    assert results[0]["evidence"]["speaker"]["id"] == full.pk
+    assert stays.pk not in {r["id"] for r in results}
+
+
+def test_renaming_an_actor_puts_its_pairs_in_the_feed(viewer_client, analyst, source, claims):
+    from claims.actor_services import actor_create, actor_update
+
+    actor = actor_create(name="Mayor", kind="person", user=analyst)
+    spoken = _linked_by(claims[0], source, 0, analyst, "Mayor")
+    other = _linked_by(claims[1], source, 1, analyst, "The opposition")
+    _, cursor = _drain(viewer_client)
+
+    actor_update(actor_id=actor.pk, aliases=["The mayor"], user=analyst)  # names only
+    assert _drain(viewer_client, since=cursor)[0] == []
+    actor_update(actor_id=actor.pk, name="Mayor Lind", user=analyst)
+
+    results, _ = _drain(viewer_client, since=cursor)
+    assert [r["id"] for r in results] == [spoken.pk]
+    assert results[0]["evidence"]["speaker"]["name"] == "Mayor Lind"
+    assert other.pk not in {r["id"] for r in results}
+
+
+def test_a_new_via_is_in_the_feed(viewer_client, analyst, source, claims):
+    pair = _link(claims[0], source, 0, analyst)
+    _, cursor = _drain(viewer_client)
+
+    evidence_update(evidence_id=pair.pk, via=["City Wire"], user=analyst)
+
+    results, _ = _drain(viewer_client, since=cursor)
+    assert [r["id"] for r in results] == [pair.pk]
+    assert results[0]["evidence"]["via"] == ["City Wire"]

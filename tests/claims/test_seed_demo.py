@@ -19,7 +19,7 @@ def _seed(*args: str) -> str:
 
 def test_seed_demo_loads_a_contested_claim_through_the_real_pipeline():
     _seed()
-    assert Source.objects.count() == 5
+    assert Source.objects.count() == 10  # fixtures/demo/articles/index.json
     assert all(s.status == "parsed" and s.text for s in Source.objects.all())
     contested = claim_list(contested=True)
     assert contested.count() >= 2

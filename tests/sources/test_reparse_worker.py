@@ -27,9 +27,10 @@ QUOTES = (
 )
 
 
-def _filler(paragraphs: int) -> str:
-    """Long, article-like paragraphs, so one re-parse takes a measurable time."""
-    rng = random.Random(7)
+def _filler(paragraphs: int, *, seed: int) -> str:
+    """Long, article-like paragraphs, so one re-parse takes a measurable time;
+    each source its own (sources that are copies of each other are another test)."""
+    rng = random.Random(seed)
     words = [
         "dock",
         "workers",
@@ -53,8 +54,8 @@ def _filler(paragraphs: int) -> str:
 
 def _sources(n: int, *, filler: int = 0) -> list[Source]:
     sources = []
-    extra = _filler(filler)
     for i in range(n):
+        extra = _filler(filler, seed=i) if filler else ""
         result = source_ingest(
             raw=f"Strike ends at the southern basin, report {i}\n\n{BODY}\n{extra}\n\nReport {i} ends here.\n",
             content_type="text/plain",

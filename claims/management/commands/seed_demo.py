@@ -7,6 +7,7 @@ services. ``--users`` also creates the demo users (development only).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -19,11 +20,17 @@ from django.db import transaction
 from claims_tracker.common.errors import ApplicationError
 from sources import services
 
-from ...models import Claim
+from ...actor_services import actor_create, actor_key
+from ...models import ActorAlias, Claim
 from ...services import claim_create, evidence_link
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_USERS = (("analyst", "analyst"), ("editor", "editor"), ("viewer", None))
+
+
+def _day(value: str | None) -> dt.datetime | None:
+    """A publication day from index.json, at noon UTC (so it reads the same day everywhere)."""
+    return dt.datetime.fromisoformat(value).replace(hour=12, tzinfo=dt.UTC) if value else None
 
 
 class Command(BaseCommand):
@@ -38,6 +45,7 @@ class Command(BaseCommand):
         if options["users"]:
             self._users()
         sources = self._articles()
+        self._actors()
         self._claims(sources)
 
     def _users(self) -> None:
@@ -71,6 +79,7 @@ class Command(BaseCommand):
                 url=entry.get("url"),
                 outlet_domain=entry.get("outlet"),
                 filename=path.name,
+                published_at=_day(entry.get("published_at")),
             )
             outlet = result.source.outlet
             if outlet and entry.get("outlet_name") and outlet.name != entry["outlet_name"]:
@@ -80,6 +89,18 @@ class Command(BaseCommand):
             by_file[entry["file"]] = result.source.pk
         self.stdout.write(f"Demo articles: {created} new, {len(by_file) - created} already there.")
         return by_file
+
+    def _actors(self) -> None:
+        """Actors known by several names (so variants resolve to one voice)."""
+        path = DEMO_DIR / "actors.json"
+        if not path.exists():
+            return
+        for spec in json.loads(path.read_text()):
+            if ActorAlias.objects.filter(key=actor_key(spec["name"])).exists():
+                continue
+            actor_create(
+                name=spec["name"], kind=spec.get("kind", "unknown"), aliases=spec.get("aliases", [])
+            )
 
     def _claims(self, sources: dict[str, int]) -> None:
         path = DEMO_DIR / "claims.json"
@@ -100,6 +121,7 @@ class Command(BaseCommand):
                                 stance=item["stance"],
                                 exact=item["exact"],
                                 attributed_to=item.get("attributed_to", ""),
+                                via=item.get("via", []),
                                 user=None,
                             )
                         linked += 1

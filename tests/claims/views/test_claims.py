@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 CLAIM_PAGE_MAX_QUERIES = (
-    12  # +1 history user ids, +1 voices in SQL, +1 ids of the columns' first rows
+    # +1 history user ids, +1 voices in SQL, +1 ids of the columns' first rows,
+    # +1 copies among the sources (independent voices, provenance graph)
+    13
 )
 
 
@@ -103,7 +105,7 @@ def test_claim_page_shows_quote_in_context_with_source(analyst_web, analyst):
     assert link.get("href") == reverse("claims:reader", args=[source.pk]) + f"#ev-{evidence.pk}"
 
 
-def test_claim_page_counts_distinct_outlets_and_speakers(analyst_web, analyst):
+def test_claim_page_counts_sources_and_independent_voices(analyst_web, analyst):
     claim = make_claim()
     one = make_source(n=1, outlet="one.example")
     two = make_source(n=2, outlet="two.example")
@@ -114,9 +116,14 @@ def test_claim_page_counts_distinct_outlets_and_speakers(analyst_web, analyst):
     link_evidence(claim, one, "denied that the repairs had been delayed", "disputes", user=analyst)
     tree = tree_of(analyst_web.get(reverse("claims:detail", args=[claim.pk])))
     asserts = tree.xpath("//*[@data-voices='asserts']")[0]
+    assert asserts.xpath(".//*[@data-sources]")[0].text == "3"
+    # "Tomas Greer" and "tomas greer" are one actor: one voice.
+    assert asserts.xpath(".//*[@data-independent]")[0].text == "2"
     assert asserts.xpath(".//*[@data-outlets]")[0].text == "2"
     assert asserts.xpath(".//*[@data-speakers]")[0].text == "2"
     disputes = tree.xpath("//*[@data-voices='disputes']")[0]
+    assert disputes.xpath(".//*[@data-sources]")[0].text == "1"
+    assert disputes.xpath(".//*[@data-independent]")[0].text == "1"
     assert disputes.xpath(".//*[@data-outlets]")[0].text == "1"
     assert disputes.xpath(".//*[@data-speakers]")[0].text == "0"
 

@@ -195,3 +195,18 @@ def test_held_out_accuracy_meets_the_goal():
 
     assert n >= 30
     assert acc >= 0.9
+
+
+def test_the_name_after_a_role_in_an_according_to_clause_is_the_speaker():
+    text = "The ramp was rebuilt, according to the harbour master, Tomas Greer."
+
+    assert suggest(text, "The ramp was rebuilt").speaker == "Tomas Greer"
+
+
+def test_a_group_of_people_is_a_speaker_of_unknown_kind():
+    got = suggest(
+        "Shipping agents said the backlog would take ten days.", "the backlog would take ten days"
+    )
+
+    assert got.speaker == "Shipping agents"
+    assert got.kind == "unknown"

@@ -1,0 +1,132 @@
+"""Independent voices: how many origins stand behind each stance of a claim.
+
+Evidence of one stance counts once per origin. The origin is the speaker
+actor; evidence without a speaker counts by its source, and sources that copy
+each other (``sources.copies``) count as one. So five outlets passing on one
+agency's words are five sources and one voice.
+
+``count_voices`` is the rule itself, a pure function over rows;
+``voices_for_claims`` feeds it for many claims in two queries, whatever their
+number (the claim list, the review queue, the API).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sources.copies import copy_groups, copy_pairs
+
+from .models import Evidence, Stance
+
+
+@dataclass(frozen=True)
+class VoiceRow:
+    claim_id: int
+    stance: str
+    speaker_id: int | None
+    source_id: int
+
+
+@dataclass
+class StanceVoices:
+    evidence: int = 0
+    sources: int = 0
+    voices: int = 0
+
+
+def _origin(row: VoiceRow, groups: Mapping[int, int]) -> tuple[str, int]:
+    if row.speaker_id is not None:
+        return ("actor", row.speaker_id)
+    return ("source", groups.get(row.source_id, row.source_id))
+
+
+def count_voices(
+    rows: Iterable[VoiceRow], groups: Mapping[int, int]
+) -> dict[int, dict[str, StanceVoices]]:
+    """Per claim and stance: evidence, distinct sources, independent voices.
+    ``groups`` maps a source id to its copy group."""
+    origins: dict[tuple[int, str], set] = defaultdict(set)
+    sources: dict[tuple[int, str], set] = defaultdict(set)
+    evidence: dict[tuple[int, str], int] = defaultdict(int)
+    claims: set[int] = set()
+    for row in rows:
+        key = (row.claim_id, row.stance)
+        claims.add(row.claim_id)
+        evidence[key] += 1
+        sources[key].add(row.source_id)
+        origins[key].add(_origin(row, groups))
+    return {
+        claim_id: {
+            stance: StanceVoices(
+                evidence=evidence[(claim_id, stance)],
+                sources=len(sources[(claim_id, stance)]),
+                voices=len(origins[(claim_id, stance)]),
+            )
+            for stance in Stance.values
+        }
+        for claim_id in claims
+    }
+
+
+def empty_voices() -> dict[str, StanceVoices]:
+    return {stance: StanceVoices() for stance in Stance.values}
+
+
+def voices_for_claims(*, claim_ids: Sequence[int]) -> dict[int, dict[str, StanceVoices]]:
+    """``count_voices`` for these claims: one query for their evidence, one
+    for the copies among its sources. Claims without evidence get zeros."""
+    ids = list(claim_ids)
+    if not ids:
+        return {}
+    rows = [
+        VoiceRow(*values)
+        for values in Evidence.objects.filter(claim_id__in=ids)
+        .order_by()
+        .values_list("claim_id", "stance", "speaker_id", "excerpt__source_id")
+    ]
+    groups = copy_groups(source_ids=sorted({r.source_id for r in rows}))
+    counted = count_voices(rows, groups)
+    return {claim_id: counted.get(claim_id, empty_voices()) for claim_id in ids}
+
+
+def as_counts(voices: Mapping[str, StanceVoices]) -> dict[str, int]:
+    """The API's ``independent_voices``: ``{"asserts": n, ...}``."""
+    return {stance: voices[stance].voices for stance in Stance.values}
+
+
+def voices_for_evidence(
+    *, claim_id: int, evidence: Sequence[Evidence]
+) -> tuple[dict[str, StanceVoices], list[tuple[int, int]], dict[int, int]]:
+    """The claim page's counts from evidence it already loaded (one query, for
+    the copies): per-stance voices, the copy pairs and the copy groups."""
+    source_ids = sorted({e.excerpt.source_id for e in evidence})
+    pairs = copy_pairs(source_ids=source_ids)
+    groups = copy_groups(source_ids=source_ids, pairs=pairs)
+    rows = [VoiceRow(claim_id, e.stance, e.speaker_id, e.excerpt.source_id) for e in evidence]
+    return count_voices(rows, groups).get(claim_id, empty_voices()), pairs, groups
+
+
+def voices_for_claim_page(
+    *, claim_id: int, shown: Sequence[Evidence], complete: bool
+) -> tuple[dict[str, StanceVoices], list[tuple[int, int]], dict[int, int]]:
+    """The claim page's counts over the whole claim, and the copy pairs and
+    groups among the sources of the quotes it ``shown`` (the timeline's).
+    When ``shown`` is all of the claim's evidence (``complete``) it is one
+    query, as ``voices_for_evidence``; else two (the claim's evidence rows, lean,
+    and the copies among their sources), whatever the claim's size."""
+    if complete:
+        return voices_for_evidence(claim_id=claim_id, evidence=shown)
+    rows = [
+        VoiceRow(claim_id, *values)
+        for values in Evidence.objects.filter(claim_id=claim_id)
+        .order_by()
+        .values_list("stance", "speaker_id", "excerpt__source_id")
+    ]
+    source_ids = sorted({r.source_id for r in rows})
+    pairs = copy_pairs(source_ids=source_ids)
+    groups = copy_groups(source_ids=source_ids, pairs=pairs)
+    shown_ids = {e.excerpt.source_id for e in shown}
+    shown_pairs = [(a, b) for a, b in pairs if a in shown_ids and b in shown_ids]
+    return count_voices(rows, groups).get(claim_id, empty_voices()), shown_pairs, groups

@@ -1,0 +1,215 @@
+"""Copied text between sources: kept up to date on ingest and re-parse.
+
+``source_copies_update`` (the write) stores a source's LSH band keys, looks up
+the sources that share a key, verifies each candidate with the exact
+alignment of ``sources.text.copying`` and stores one ``SharedText`` row per
+pair that really shares passages (dropping pairs that no longer do). It is
+idempotent: it recomputes everything from the current texts.
+``source_related`` and ``copy_groups`` (the reads) serve the API, the reader
+and the independent-voice counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from .models import SharedText, Source, SourceBand, SourceStatus
+from .text.copying import Tokens, band_keys, coverage, shared_passages, tokenize
+
+# Candidates verified per source at most, the most shared band keys first: a
+# wire story repeated by hundreds of outlets links each copy to its closest
+# fifty, and the copy groups (connected components) still join them all.
+MAX_CANDIDATES = 50
+
+
+def _order_key(source: Source) -> tuple:
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return (source.published_at or far, source.ingested_at or far, source.pk)
+
+
+class _Texts:
+    """Tokenised texts of one batch, each tokenised once however many of the
+    batch's sources it is verified against."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[int, Tokens] = {}
+
+    def of(self, source: Source) -> Tokens:
+        tokens = self._tokens.get(source.pk)
+        if tokens is None:
+            tokens = self._tokens[source.pk] = tokenize(source.text)
+        return tokens
+
+
+def _candidate_ids(source_id: int, keys: set[int]) -> list[int]:
+    """Sources sharing band keys with this one, the most shared first."""
+    return list(
+        SourceBand.objects.filter(key__in=list(keys))
+        .exclude(source_id=source_id)
+        .values("source_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared", "source_id")
+        .values_list("source_id", flat=True)[:MAX_CANDIDATES]
+    )
+
+
+def _update(source: Source, texts: _Texts) -> int:
+    text = source.text if source.status == SourceStatus.PARSED else ""
+    keys = band_keys(text) if text else set()
+    SourceBand.objects.filter(source_id=source.pk).delete()
+    SourceBand.objects.bulk_create(
+        [SourceBand(source_id=source.pk, key=key) for key in keys], ignore_conflicts=True
+    )
+    SharedText.objects.filter(Q(earlier_id=source.pk) | Q(later_id=source.pk)).delete()
+    if not keys:
+        return 0
+    others = Source.objects.filter(
+        pk__in=_candidate_ids(source.pk, keys), status=SourceStatus.PARSED
+    ).only("id", "text", "published_at", "ingested_at")
+    mine_tokens = texts.of(source)
+    rows = []
+    for other in others:
+        passages = shared_passages(mine_tokens, texts.of(other))
+        if not passages:
+            continue
+        mine = [[p.a_start, p.a_end] for p in passages]
+        theirs = [[p.b_start, p.b_end] for p in passages]
+        if _order_key(source) < _order_key(other):
+            earlier, later, earlier_spans, later_spans = source, other, mine, theirs
+        else:
+            earlier, later, earlier_spans, later_spans = other, source, theirs, mine
+        rows.append(
+            SharedText(
+                earlier_id=earlier.pk,
+                later_id=later.pk,
+                earlier_spans=earlier_spans,
+                later_spans=later_spans,
+                earlier_shared_chars=coverage(map(tuple, earlier_spans)),
+                later_shared_chars=coverage(map(tuple, later_spans)),
+            )
+        )
+    SharedText.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def sources_copies_update(*, source_ids: Iterable[int]) -> int:
+    """Recompute which sources share passages with each of these; returns
+    how many pairs were stored. Idempotent: safe to run twice, late, or after
+    the texts changed again (it reads the texts as they are now)."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return 0
+    texts = _Texts()
+    stored = 0
+    sources = Source.objects.filter(pk__in=ids).only(
+        "id", "text", "status", "published_at", "ingested_at"
+    )
+    for source in sources.order_by("pk"):
+        with transaction.atomic():
+            stored += _update(source, texts)
+    return stored
+
+
+def source_copies_update(*, source_id: int) -> int:
+    """``sources_copies_update`` for one source; returns how many sources
+    share passages with it."""
+    return sources_copies_update(source_ids=[source_id])
+
+
+def copies_update_on_commit(*, source_ids: Iterable[int]) -> None:
+    """Recompute copies of these sources in the background once the caller's
+    transaction commits (re-parse chunks: derived data, allowed to lag)."""
+    ids = sorted(set(source_ids))
+    if not ids:
+        return
+    from .tasks import copies_update
+
+    copies_update.delay_on_commit(ids)
+
+
+@dataclass(frozen=True)
+class Related:
+    source: Source
+    shared_chars: int
+    shared_fraction: float
+    relation: str  # "copies" (this source copies the other) | "copied_by"
+    spans: list[list[int]]  # shared passages in *this* source's text
+
+
+def source_related(*, source_id: int, text_length: int | None = None) -> list[Related]:
+    """Other sources sharing passages with this one, most shared first (one
+    query; two when ``text_length``, this source's text length, is not given)."""
+    rows = SharedText.objects.filter(Q(earlier_id=source_id) | Q(later_id=source_id))
+    rows = rows.select_related("earlier", "later", "earlier__outlet", "later__outlet").defer(
+        "earlier__raw", "later__raw", "earlier__text", "later__text"
+    )
+    length = text_length
+    if length is None:
+        length = len(Source.objects.values_list("text", flat=True).get(pk=source_id) or "")
+    related = []
+    for row in rows:
+        if row.later_id == source_id:
+            other, chars, spans, relation = (
+                row.earlier,
+                row.later_shared_chars,
+                row.later_spans,
+                "copies",
+            )
+        else:
+            other, chars, spans, relation = (
+                row.later,
+                row.earlier_shared_chars,
+                row.earlier_spans,
+                "copied_by",
+            )
+        related.append(
+            Related(
+                source=other,
+                shared_chars=chars,
+                shared_fraction=round(chars / length, 3) if length else 0.0,
+                relation=relation,
+                spans=spans,
+            )
+        )
+    related.sort(key=lambda r: (-r.shared_chars, r.source.pk))
+    return related
+
+
+def copy_pairs(*, source_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(earlier, later) for each pair of these sources that share text (one query)."""
+    ids = list(set(source_ids))
+    if not ids:
+        return []
+    return list(
+        SharedText.objects.filter(earlier_id__in=ids, later_id__in=ids)
+        .order_by("earlier_id", "later_id")
+        .values_list("earlier_id", "later_id")
+    )
+
+
+def copy_groups(
+    *, source_ids: Sequence[int], pairs: Sequence[tuple[int, int]] | None = None
+) -> dict[int, int]:
+    """Each source id mapped to its copy group: the smallest id among the
+    sources, of these, that copy each other directly or through others of
+    these. One query, none when ``pairs`` (from ``copy_pairs``) are given."""
+    ids = set(source_ids)
+    parent = {i: i for i in ids}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in copy_pairs(source_ids=sorted(ids)) if pairs is None else pairs:
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {i: find(i) for i in ids}
