@@ -42,6 +42,7 @@ from bench.scoring import (
     mean_overlap,
     title_match,
 )
+from bench.splits import HELD_OUT, TUNE, part_of
 from sources.text.extraction import extract
 from sources.text.extraction.blockmodel import read_model_file
 from sources.text.extraction.corpus import CorpusError, load_corpus
@@ -173,7 +174,7 @@ def throughput(
 
 def _row(label: str, s: Scores) -> str:
     return (
-        f"  {label:<22} {s.body.precision:6.3f} {s.body.recall:6.3f} {s.body.f1:6.3f}   "
+        f"  {label:<26} {s.body.precision:6.3f} {s.body.recall:6.3f} {s.body.f1:6.3f}   "
         f"{s.title:6.3f} {s.author:6.3f} {s.date:6.3f}   "
         f"{s.author_known:6.3f} {s.date_known:6.3f}"
     )
@@ -181,7 +182,7 @@ def _row(label: str, s: Scores) -> str:
 
 def _header() -> str:
     return (
-        f"  {'':<22} {'P':>6} {'R':>6} {'F1':>6}   {'title':>6} {'author':>6} {'date':>6}   "
+        f"  {'':<26} {'P':>6} {'R':>6} {'F1':>6}   {'title':>6} {'author':>6} {'date':>6}   "
         f"{'auth*':>6} {'date*':>6}"
     )
 
@@ -204,13 +205,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     print(f"HTML: {len(pages)} pages from {source}")
-    ours_scores = score(pages, [ours(p) for p in pages])
-    bare_scores = score(pages, [bare(p) for p in pages])
+    ours_found = [ours(p) for p in pages]
+    bare_found = [bare(p) for p in pages]
     print(_header())
-    print(_row("extract() (ours)", ours_scores))
-    print(_row("bare trafilatura", bare_scores))
+    print(_row("extract() (ours)", score(pages, ours_found)))
+    print(_row("bare trafilatura", score(pages, bare_found)))
+    for part in (TUNE, HELD_OUT):
+        chosen = [i for i, p in enumerate(pages) if part_of(p.name) == part]
+        if chosen and len(chosen) < len(pages):
+            subset = [pages[i] for i in chosen]
+            label = f"{part} part ({len(chosen)})"
+            print(_row(f"ours, {label}", score(subset, [ours_found[i] for i in chosen])))
+            print(_row(f"bare, {label}", score(subset, [bare_found[i] for i in chosen])))
     print("  metadata: normalised exact match over all pages (missing on both sides = hit);")
     print("  auth*/date*: only pages whose ground truth has a value")
+    print("  tune/held-out: bench.splits; rules were tuned on the tune part's errors only")
 
     raws = [p.raw for p in pages]
     rates = throughput(

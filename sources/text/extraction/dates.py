@@ -31,6 +31,7 @@ _MONTHS = {
     )
     for name in names
 }
+MONTH_NAMES = tuple(name for name in _MONTHS if len(name) > 3 or name == "may")
 MONTH_ABBREVIATIONS = (
     "jan",
     "feb",

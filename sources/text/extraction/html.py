@@ -132,6 +132,12 @@ def strip_selectors(tree: HtmlElement, selectors: Sequence[CSSSelector]) -> None
                 element.drop_tree()
 
 
+def _one_name(author: str, meta: trafilatura_metadata.Document, url: str | None) -> bool:
+    """A one-word author that reads as a first name, not the site's name."""
+    keys = metadata.site_keys(meta.sitename, url or meta.url)
+    return bool(_ONE_NAME.match(author)) and metadata.key(author) not in keys
+
+
 def _page_metadata(
     tree: HtmlElement, url: str | None
 ) -> tuple[trafilatura_metadata.Document, dict[str, str]]:
@@ -141,8 +147,8 @@ def _page_metadata(
     sources: dict[str, str] = {}
     try:
         meta = trafilatura_metadata.examine_meta(tree)
-        if meta.author and " " not in meta.author:
-            meta.author = None  # a single token is a handle or a site, as trafilatura judges
+        if meta.author and " " not in meta.author and not _one_name(meta.author, meta, url):
+            meta.author = None  # a handle or a site ("KatieS", "admin"), not "Lillie"
         before = {"title": meta.title, "author": meta.author}
         sources = {name: "meta" for name, value in before.items() if value}
         try:
@@ -156,9 +162,14 @@ def _page_metadata(
         if not meta.title:
             meta.title = trafilatura_metadata.extract_title(tree)
             sources["title"] = "heading"
+        # schema.org people, then a printed byline, then an organisation as author
+        people, organisations = provenance.jsonld_authors(tree) if not meta.author else ([], [])
+        if not meta.author and people:
+            meta.author, sources["author"] = "; ".join(people), "json-ld"
         if not meta.author:
-            meta.author = _byline_author(tree)
-            sources["author"] = "byline"
+            meta.author, sources["author"] = _byline_author(tree), "byline"
+        if not meta.author and organisations:
+            meta.author, sources["author"] = organisations[0], "json-ld"
         if not meta.url:
             meta.url = trafilatura_metadata.extract_url(tree, url)
         if not meta.sitename:
@@ -180,6 +191,15 @@ _AUTHOR_XPATH = etree.XPath(
     "//*[contains(@class, 'uthor') or contains(@class, 'yline') or @rel='author' "
     "or @itemprop='author' or contains(@id, 'author')]"
 )
+# A line that reads as a byline ("By <a>Jane Doe</a>", "Written by ..."), whatever
+# its markup; it must link somewhere (the author's page), as bylines do.
+_BY_TEXT_XPATH = etree.XPath(
+    "//body//*[a and (starts-with(normalize-space(text()), 'By ') "
+    "or starts-with(normalize-space(text()), 'by ') or normalize-space(text()) = 'By' "
+    "or normalize-space(text()) = 'by' "
+    "or starts-with(normalize-space(text()), 'Written by'))]"
+)
+_ONE_NAME = re.compile(r"^[A-Z][a-z]{2,}$")
 MAX_BYLINE_CHARS = 120
 
 
@@ -196,7 +216,7 @@ def _plausible_name(name: str) -> bool:
 
 
 def _byline_author(tree: HtmlElement) -> str | None:
-    for element in _AUTHOR_XPATH(tree):
+    for element in (*_AUTHOR_XPATH(tree), *_BY_TEXT_XPATH(tree)):
         if element.tag in ("meta", "link", "script", "style", "img"):
             continue
         text = normalize_line(" ".join(element.itertext()))

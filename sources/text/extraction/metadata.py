@@ -20,8 +20,11 @@ _WORD = re.compile(r"\w+")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|·|•|»|::|/|:)\s+")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b|,)\s*", re.IGNORECASE)
 _BY_PREFIX = re.compile(
-    r"^\s*(?:(?:written|words|reported|reporting|story|text|posted|published|edited|"
-    r"compiled|photos?)\s+(?:and\s+\w+\s+)?by|by|author|authors|byline|von|par|por)\b\s*[.:\-\u2013]?\s*",
+    r"^\s*(?:(?:this\s+(?:post|article|story|guide|page|piece)\s+(?:was|is|has\s+been)\s+)?"
+    r"(?:(?:medically|legally|expert|fact)[\s-]+)?"
+    r"(?:written|words|reported|reporting|story|text|posted|published|edited|reviewed|"
+    r"checked|fact-checked|compiled|curated|photos?)\s+(?:and\s+\w+\s+)?by|by|author|authors|"
+    r"byline|von|par|por)\b\s*[.:\-\u2013]?\s*",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -78,6 +81,8 @@ ROLE_WORDS = frozenset(
         "lead",
         "strategist",
         "consultant",
+        "attorney",
+        "lawyer",
         "coordinator",
         "marketing",
         "content",
@@ -114,6 +119,21 @@ _NOT_NAME = frozenset(
         "home",
         "menu",
         "privacy",
+    ]
+)
+# A "name" made of these only is a date's remnant ("October"), not a person.
+_DATE_WORDS = frozenset(
+    [
+        *dates.MONTH_NAMES,
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
     ]
 )
 _AFTER_NAME = re.compile(
@@ -212,6 +232,35 @@ def _similarity(a: str, b: str) -> float:
     return len(wa & wb) / min(len(wa), len(wb))
 
 
+_JOINT_AFTER = re.compile(r"^\s*[:|(\[\-\u2013\u2014·•»/]")
+_JOINT_BEFORE = re.compile(r"[:|)\]\-\u2013\u2014·•»/]\s*$")
+
+
+def _appended(longer: str, shorter: str) -> bool | None:
+    """Whether ``longer`` is ``shorter`` plus text hung on a separator ("Blog:
+    Headline", "Headline (example.com) 87"): True; plus plain words ("Best
+    Scooters" + " 2025"): False; None if ``shorter`` is not inside ``longer``."""
+    start = longer.casefold().find(shorter.casefold())
+    if start < 0 or longer.casefold() == shorter.casefold():
+        return None
+    before, after = longer[:start], longer[start + len(shorter) :]
+    if (before and not before[-1:].isspace() and before[-1:].isalnum()) or (
+        after and after[:1].isalnum()
+    ):
+        return None  # inside a word
+    return bool((before.strip() and _JOINT_BEFORE.search(before)) or _JOINT_AFTER.match(after))
+
+
+def reconcile_titles(heading: str, meta_title: str) -> str:
+    """The visible headline, unless it is the meta title with something hung
+    on a separator ("Blog: Headline", "Headline (example.com) 87"): a section,
+    the source or a comment count is not part of the headline. Plain words
+    ("The Best Cameras" vs "Best Cameras") are, so the headline stays."""
+    if heading and meta_title and _appended(heading, meta_title):
+        return meta_title
+    return heading or meta_title
+
+
 def choose_title(meta_title: str | None, headings: Sequence[str], keys: set[str]) -> str | None:
     """Prefer the page's visible headline (an h1 agreeing with the meta title).
 
@@ -228,7 +277,7 @@ def choose_title(meta_title: str | None, headings: Sequence[str], keys: set[str]
         scored = [(_similarity(h, cleaned), -i, h) for i, h in enumerate(candidates)]
         scored = [s for s in scored if s[0] >= 0.6]
         if scored:
-            return strip_site_from_title(max(scored)[2], keys)
+            return reconcile_titles(strip_site_from_title(max(scored)[2], keys), cleaned)
         return cleaned or None
     if candidates:
         return strip_site_from_title(candidates[0], keys)
@@ -261,6 +310,8 @@ def _is_role(text: str) -> bool:
         return False
     if len(words) <= 2 and words[-1].casefold() in ROLE_WORDS:
         return True
+    if len(words) >= 3 and words[0].casefold() in ROLE_WORDS and words[1].casefold() == "of":
+        return True  # "Head of Community Development"
     return all(
         w.casefold() in ROLE_WORDS or w.islower() or w.casefold() in ("the", "our", "of")
         for w in words
@@ -299,6 +350,8 @@ def clean_author(raw: str) -> str | None:
         return None
     if words[-1] in _DANGLING:
         return None
+    if all(w.casefold().strip(".,:") in _DATE_WORDS for w in words):
+        return None
     if _is_role(name) and len(words) <= 2:
         return None
     return _titlecase_if_shouting(name)
@@ -311,6 +364,15 @@ def split_authors(raw: str | Iterable[str]) -> list[str]:
         text = _BY_PREFIX.sub("", " ".join(text.split()))
         parts.extend(_AUTHOR_SPLIT.split(text))
     return [p for p in parts if p.strip()]
+
+
+def _shortened(name: str, other: str) -> bool:
+    """'Tina Huffman' beside 'Tina Flint Huffman': the same person, named shorter."""
+    short, full = _title_words(name), _title_words(other)
+    if len(short) >= len(full) or len(short) < 2 or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    return all(word in rest for word in short)
 
 
 def clean_authors(
@@ -334,6 +396,7 @@ def clean_authors(
             names.append(name)
     if not names:
         names = collective[:1]
+    names = [n for n in names if not any(_shortened(n, other) for other in names)]
     keys = site_keys(site_name, url)
     people = [n for n in names if not is_site_name(n, keys)]
     # A publisher listed next to people is not an author; alone, it is the

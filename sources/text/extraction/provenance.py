@@ -3,7 +3,8 @@
 A field's provenance is ``{"source": ..., "confidence": ...}``. Sources:
 ``json-ld`` (schema.org data in the page), ``meta`` (meta tags: OpenGraph,
 ``article:published_time``, ``name=author``, the ``<title>``), ``heading``
-(the page's ``<h1>``), ``byline`` (a printed "By ..." line), ``url`` (a date in
+(the page's ``<h1>``), ``time`` (a ``<time datetime>`` element in the
+page's text), ``byline`` (a printed "By ..." line), ``url`` (a date in
 the URL's path, or its slug as a title), ``dateline`` (a date printed in the
 text), ``title-line`` (a dump's headline line), ``guess`` (htmldate's search
 of the page's text) and ``rule`` (an editor's metadata rule). The confidences
@@ -11,9 +12,12 @@ are fixed per source and were read off the dev set: how often a field from
 that source matched the reviewed value.
 
 Publication dates are looked up in that order: JSON-LD ``datePublished``, the
-publication meta tags, a full date in the URL's path, then htmldate (original
-date, extensive search) bounded by the reference time (the source's ingest
-time), so the same input always gives the same date.
+publication meta tags, a full date in the URL's path, the first ``<time
+datetime>`` of the page's text (not one marked as an update, nor in the
+navigation, sidebars, footer or comments), then htmldate (original date,
+extensive search) bounded by the reference time (the source's ingest time), so
+the same input always gives the same date. htmldate's January 1st is dropped:
+that is how it spells a bare year (a copyright line, "2025 guide"), not a day.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 
 from sources.text.extraction import dates
@@ -35,6 +40,7 @@ CONFIDENCE = {
     "json-ld": 0.9,
     "meta": 0.9,
     "url": 0.85,
+    "time": 0.8,
     "heading": 0.75,
     "byline": 0.75,
     "dateline": 0.75,
@@ -108,6 +114,35 @@ def _is_article(item: dict[str, Any]) -> bool:
     return any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds)
 
 
+def _names(value: Any) -> Iterator[tuple[bool, str]]:
+    """(is a person, name) of a schema.org author: a string, a Person or
+    Organization object, or a list of them."""
+    if isinstance(value, str):
+        yield True, value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _names(item)
+    elif isinstance(value, dict):
+        name = value.get("name")
+        kind = value.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if isinstance(name, str) and name.strip():
+            yield "Organization" not in kinds, name
+
+
+def jsonld_authors(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    """The people and the organisations named as authors of the page's
+    article object (of any object when no article names one)."""
+    people: list[str] = []
+    others: list[str] = []
+    for item in sorted(jsonld_objects(tree), key=lambda i: not _is_article(i)):
+        for is_person, name in _names(item.get("author")):
+            (people if is_person else others).append(name)
+        if people:
+            break
+    return people, others[:1]
+
+
 def jsonld_published(tree: HtmlElement) -> dt.datetime | None:
     found: list[tuple[bool, dt.datetime]] = []
     for item in jsonld_objects(tree):
@@ -176,6 +211,30 @@ def url_slug_title(url: str | None) -> str | None:
     return None
 
 
+_TIME_XPATH = etree.XPath("//body//time[@datetime]")
+_TIME_UPDATED = re.compile(r"modif|updat|edited|revis", re.IGNORECASE)
+_TIME_OUTSIDE = re.compile(r"comment|sidebar|related|footer|widget", re.IGNORECASE)
+_OUTSIDE_TAGS = frozenset(["nav", "aside", "footer"])
+MAX_TIME_ANCESTORS = 40
+
+
+def _marks(element: HtmlElement) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}"
+
+
+def time_published(tree: HtmlElement) -> dt.datetime | None:
+    """The first ``<time datetime>`` of the page's text that is not an update."""
+    for element in _TIME_XPATH(tree):
+        value = (element.get("datetime") or "").strip()
+        if not _ISO_START.match(value) or _TIME_UPDATED.search(_marks(element)):
+            continue
+        ancestors = list(element.iterancestors())[:MAX_TIME_ANCESTORS]
+        if any(a.tag in _OUTSIDE_TAGS or _TIME_OUTSIDE.search(_marks(a)) for a in ancestors):
+            continue
+        return dates.date_only(value)
+    return None
+
+
 def _not_after(when: dt.datetime | None, reference: dt.datetime | None) -> dt.datetime | None:
     if when is None or reference is None:
         return when
@@ -190,6 +249,7 @@ def page_published(
         ("json-ld", lambda: jsonld_published(tree)),
         ("meta", lambda: meta_published(tree)),
         ("url", lambda: url_date(url)),
+        ("time", lambda: time_published(tree)),
     )
     for source, find in candidates:
         when = _not_after(find(), reference_time)
@@ -205,6 +265,6 @@ def page_published(
         max_date=reference.strftime("%Y-%m-%d"),
     )
     when = dates.date_only(found)
-    if when is None:
+    if when is None or (when.month, when.day) == (1, 1):
         return None, None
     return when, field_provenance("guess")

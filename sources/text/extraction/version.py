@@ -8,5 +8,5 @@ fingerprint: stored sources become stale and are re-parsed.
 
 from sources.text.extraction.blockmodel import shipped_model_version
 
-PIPELINE_VERSION = "2.0.0"
+PIPELINE_VERSION = "2.1.0"
 EXTRACTOR_VERSION = f"{PIPELINE_VERSION}+textdump.{shipped_model_version()}"
