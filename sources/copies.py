@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from .models import SharedText, Source, SourceBand, SourceStatus
+from .signals import copies_changed
 from .text.copying import Tokens, band_keys, coverage, shared_passages, tokenize
 
 # Candidates verified per source at most, the most shared band keys first: a
@@ -65,8 +66,11 @@ def _update(source: Source, texts: _Texts) -> int:
     SourceBand.objects.bulk_create(
         [SourceBand(source_id=source.pk, key=key) for key in keys], ignore_conflicts=True
     )
-    SharedText.objects.filter(Q(earlier_id=source.pk) | Q(later_id=source.pk)).delete()
+    before = SharedText.objects.filter(Q(earlier_id=source.pk) | Q(later_id=source.pk))
+    partners = {pk for pair in before.values_list("earlier_id", "later_id") for pk in pair}
+    before.delete()
     if not keys:
+        _announce(source.pk, partners)
         return 0
     others = Source.objects.filter(
         pk__in=_candidate_ids(source.pk, keys), status=SourceStatus.PARSED
@@ -94,7 +98,14 @@ def _update(source: Source, texts: _Texts) -> int:
             )
         )
     SharedText.objects.bulk_create(rows, ignore_conflicts=True)
+    _announce(source.pk, partners | {r.earlier_id for r in rows} | {r.later_id for r in rows})
     return len(rows)
+
+
+def _announce(source_id: int, partners: set[int]) -> None:
+    """Tell ``copies_changed`` receivers, when the pairs may have changed."""
+    if partners:
+        copies_changed.send(sender=SharedText, source_ids=sorted(partners | {source_id}))
 
 
 def sources_copies_update(*, source_ids: Iterable[int]) -> int:

@@ -6,8 +6,14 @@ excerpts, with ``excerpt_ids``, the excerpts whose quote stopped showing the
 analyst's words (now ``changed`` or ``orphaned``, or pointing at other changed
 words), or showed them again, or that a person confirmed. Receivers must stay
 in that transaction and do their work in a fixed number of queries.
+
+``copies_changed``: sent inside the transaction that recomputed which sources
+share text with a source (``sources.copies``), with ``source_ids``: the
+source and every source it shared text with before or shares text with now.
+Whatever counts copies as one voice must count again.
 """
 
 from django.dispatch import Signal
 
 excerpts_need_check = Signal()
+copies_changed = Signal()

@@ -1,0 +1,108 @@
+"""A claim's stored figures: evidence per stance, in all, independent voices
+and whether it is contested (``Claim.asserts_count`` … ``Claim.is_contested``).
+
+Lists, the dashboard and the review queue read and sort on these columns
+instead of counting a million evidence rows per request. They are derived
+data, so they are never adjusted by hand: ``claims_figures_refresh`` recounts
+them from the evidence as it stands, which makes it idempotent (run it twice,
+late, or after anything else changed: the figures come out right).
+
+Correct under concurrent edits: every writer that changes a claim's evidence
+(``claims.services`` link, unlink, re-stance, merge, split; actor merges; copy
+detection, which changes the voices) calls it inside its own transaction. It
+first takes the claims' row locks (``SELECT … FOR UPDATE``, in id order), and
+only then counts, in a new statement: under READ COMMITTED that statement sees
+everything committed by writers that held the lock before, plus the caller's
+own changes. The last writer to commit therefore counts last, and counts all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+
+from .models import FIGURE_FIELDS, Claim, Stance
+from .voices import voices_for_claims
+
+# Claims recounted per batch by ``claims_figures_refresh_all`` (the backfill).
+BATCH = 1000
+
+
+def claim_figures_count(*, claim_ids: Sequence[int]) -> dict[int, dict[str, int | bool]]:
+    """A fresh recount of the figures of these claims, from their evidence
+    (two queries: their evidence rows and the copies among their sources)."""
+    counted = voices_for_claims(claim_ids=list(claim_ids))
+    figures: dict[int, dict[str, int | bool]] = {}
+    for claim_id, voices in counted.items():
+        asserts = voices[Stance.ASSERTS].evidence
+        disputes = voices[Stance.DISPUTES].evidence
+        mentions = voices[Stance.MENTIONS].evidence
+        figures[claim_id] = {
+            "asserts_count": asserts,
+            "disputes_count": disputes,
+            "mentions_count": mentions,
+            "evidence_total": asserts + disputes + mentions,
+            "voices_total": sum(v.voices for v in voices.values()),
+            "is_contested": asserts > 0 and disputes > 0,
+        }
+    return figures
+
+
+def claims_figures_refresh(*, claim_ids: Iterable[int]) -> int:
+    """Recount the stored figures of these claims under their row locks, in
+    the caller's transaction (or one of its own); returns how many claims
+    changed. Claims that no longer exist are skipped."""
+    ids = sorted({int(pk) for pk in claim_ids})
+    if not ids:
+        return 0
+    with transaction.atomic():
+        locked = list(
+            Claim.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", *FIGURE_FIELDS)
+        )
+        if not locked:
+            return 0
+        # A new statement, after the locks: it sees every committed change.
+        fresh = claim_figures_count(claim_ids=[row[0] for row in locked])
+        changed = [
+            Claim(pk=row[0], **fresh[row[0]])
+            for row in locked
+            if tuple(fresh[row[0]][name] for name in FIGURE_FIELDS) != row[1:]
+        ]
+        if changed:
+            Claim.objects.bulk_update(changed, FIGURE_FIELDS)
+    return len(changed)
+
+
+def claims_figures_refresh_all(*, batch: int = BATCH) -> int:
+    """Recount every claim's figures (the backfill, and after a bulk load that
+    bypassed the services), ``batch`` claims per transaction; returns how many
+    changed."""
+    changed = 0
+    last = 0
+    while True:
+        ids = list(
+            Claim.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return changed
+        changed += claims_figures_refresh(claim_ids=ids)
+        last = ids[-1]
+
+
+def claims_figures_stale(*, claim_ids: Sequence[int] | None = None) -> list[int]:
+    """Claims whose stored figures differ from a fresh recount (all claims
+    when ``claim_ids`` is None): what the tests and the check command use."""
+    qs = Claim.objects.order_by("pk")
+    if claim_ids is not None:
+        qs = qs.filter(pk__in=list(claim_ids))
+    stored = {row[0]: row[1:] for row in qs.values_list("pk", *FIGURE_FIELDS)}
+    fresh = claim_figures_count(claim_ids=list(stored))
+    return [
+        pk
+        for pk, values in stored.items()
+        if tuple(fresh[pk][name] for name in FIGURE_FIELDS) != values
+    ]
