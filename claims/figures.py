@@ -1,5 +1,7 @@
 """A claim's stored figures: evidence per stance, in all, independent voices
-and whether it is contested (``Claim.asserts_count`` … ``Claim.is_contested``).
+and whether it is contested (``Claim.asserts_count`` … ``Claim.is_contested``),
+and per stance its quotes, sources, voices, outlets and speakers
+(``Claim.stance_figures``: what the claim page and the review cards show).
 
 Lists, the dashboard and the review queue read and sort on these columns
 instead of counting a million evidence rows per request. They are derived
@@ -22,29 +24,70 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
-from .models import FIGURE_FIELDS, Claim, Stance
-from .voices import voices_for_claims
+from sources.copies import copy_groups
+
+from .models import FIGURE_FIELDS, STANCE_FIGURES, Claim, Evidence, Stance
+from .voices import VoiceRow, count_voices, empty_voices
 
 # Claims recounted per batch by ``claims_figures_refresh_all`` (the backfill).
 BATCH = 1000
 
 
-def claim_figures_count(*, claim_ids: Sequence[int]) -> dict[int, dict[str, int | bool]]:
+def _stance_figures(rows: list[tuple], groups: dict[int, int]) -> dict[str, dict[str, int]]:
+    """Per stance of one claim: quotes, distinct sources, independent voices
+    (``claims.voices``), distinct outlets (a source without outlet counts
+    alone) and distinct speakers (``attributed_to``, trimmed, any case)."""
+    figures = {}
+    for stance in Stance.values:
+        mine = [r for r in rows if r[0] == stance]
+        counted = count_voices(
+            (VoiceRow(0, stance, speaker, source) for _, speaker, source, _, _ in mine), groups
+        )
+        voices = counted.get(0, empty_voices())[stance]
+        figures[stance] = {
+            "quotes": len(mine),
+            "sources": voices.sources,
+            "voices": voices.voices,
+            "outlets": len({("o", o) if o is not None else ("s", s) for _, _, s, o, _ in mine}),
+            "speakers": len({a.strip().lower() for *_, a in mine if a != ""}),
+        }
+    return figures
+
+
+def claim_figures_count(*, claim_ids: Sequence[int]) -> dict[int, dict[str, object]]:
     """A fresh recount of the figures of these claims, from their evidence
-    (two queries: their evidence rows and the copies among their sources)."""
-    counted = voices_for_claims(claim_ids=list(claim_ids))
-    figures: dict[int, dict[str, int | bool]] = {}
-    for claim_id, voices in counted.items():
-        asserts = voices[Stance.ASSERTS].evidence
-        disputes = voices[Stance.DISPUTES].evidence
-        mentions = voices[Stance.MENTIONS].evidence
+    (two queries: their evidence rows, lean, and the copies among their
+    sources)."""
+    ids = list(claim_ids)
+    rows: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for claim_id, *row in (
+        Evidence.objects.filter(claim_id__in=ids)
+        .order_by()
+        .values_list(
+            "claim_id",
+            "stance",
+            "speaker_id",
+            "excerpt__source_id",
+            "excerpt__source__outlet_id",
+            "attributed_to",
+        )
+    ):
+        rows[claim_id].append(tuple(row))
+    groups = copy_groups(source_ids=sorted({r[2] for mine in rows.values() for r in mine}))
+    figures: dict[int, dict[str, object]] = {}
+    for claim_id in ids:
+        per_stance = _stance_figures(rows[claim_id], groups)
+        asserts = per_stance[Stance.ASSERTS]["quotes"]
+        disputes = per_stance[Stance.DISPUTES]["quotes"]
+        mentions = per_stance[Stance.MENTIONS]["quotes"]
         figures[claim_id] = {
             "asserts_count": asserts,
             "disputes_count": disputes,
             "mentions_count": mentions,
             "evidence_total": asserts + disputes + mentions,
-            "voices_total": sum(v.voices for v in voices.values()),
+            "voices_total": sum(v["voices"] for v in per_stance.values()),
             "is_contested": asserts > 0 and disputes > 0,
+            "stance_figures": per_stance,
         }
     return figures
 
@@ -91,6 +134,16 @@ def claims_figures_refresh_all(*, batch: int = BATCH) -> int:
             return changed
         changed += claims_figures_refresh(claim_ids=ids)
         last = ids[-1]
+
+
+def stored_voices(claim: Claim) -> dict[str, dict[str, int]]:
+    """Per stance, the stored quotes, sources, independent voices, outlets
+    and speakers of a claim (``Claim.stance_figures``), zeros where none."""
+    stored = claim.stance_figures or {}
+    return {
+        stance: {name: int(stored.get(stance, {}).get(name, 0)) for name in STANCE_FIGURES}
+        for stance in Stance.values
+    }
 
 
 def claims_figures_stale(*, claim_ids: Sequence[int] | None = None) -> list[int]:

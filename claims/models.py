@@ -43,7 +43,16 @@ FIGURE_FIELDS = (
     "evidence_total",
     "voices_total",
     "is_contested",
+    "stance_figures",
 )
+
+
+STANCE_FIGURES = ("quotes", "sources", "voices", "outlets", "speakers")
+
+
+def empty_stance_figures() -> dict[str, dict[str, int]]:
+    """A claim without evidence: zero of each, per stance."""
+    return {stance: dict.fromkeys(STANCE_FIGURES, 0) for stance in Stance.values}
 
 
 class Claim(TimeStampedModel):
@@ -92,6 +101,8 @@ class Claim(TimeStampedModel):
     evidence_total = models.PositiveIntegerField(default=0)
     voices_total = models.PositiveIntegerField(default=0)
     is_contested = models.BooleanField(default=False)
+    # Per stance: {"quotes", "sources", "voices", "outlets", "speakers"}.
+    stance_figures = models.JSONField(default=empty_stance_figures, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at", *FIGURE_FIELDS])
 
     class Meta:

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .figures import stored_voices
 from .models import Claim, Evidence, Stance
-from .selectors import first_per_stance, review_queue, voices_by_claim
+from .selectors import first_per_stance, review_queue
 
 # Quotes shown per side before the rest are folded away, and at most how many
 # a side carries at all (a claim with thousands of quotes stays one card).
@@ -69,11 +70,11 @@ def evidence_for_claims(
 
 def review_cards(*, claims: Sequence[Claim]) -> list[ReviewCard]:
     """Both sides of each claim, side by side, with the count of distinct
-    outlets and speakers behind each: a bounded summary per claim (two
-    queries for all claims, whatever their sizes)."""
+    outlets and speakers behind each (stored on the claim): a bounded summary
+    per claim (one query for all claims, whatever their sizes)."""
     ids = [c.pk for c in claims]
     by_claim = evidence_for_claims(claim_ids=ids)
-    voices = voices_by_claim(claim_ids=ids)
+    voices = {claim.pk: stored_voices(claim) for claim in claims}
     cards = []
     for claim in claims:
         evidence = by_claim.get(claim.pk, [])

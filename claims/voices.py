@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sources.copies import copy_groups, copy_pairs
+from sources.models import SharedText
 
 from .models import Evidence, Stance
 
@@ -130,3 +131,25 @@ def voices_for_claim_page(
     shown_ids = {e.excerpt.source_id for e in shown}
     shown_pairs = [(a, b) for a, b in pairs if a in shown_ids and b in shown_ids]
     return count_voices(rows, groups).get(claim_id, empty_voices()), shown_pairs, groups
+
+
+def copies_for_claim_page(
+    *, claim_id: int, shown: Sequence[Evidence]
+) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """The copy pairs among the sources of the quotes ``shown`` (the claim
+    page's timeline) and those sources' copy groups, the groups joined over
+    all of the claim's sources (as ``copy_groups`` over them would): one
+    query, whatever the claim's size. The voices themselves are stored on
+    the claim (``claims.figures``)."""
+    claim_sources = Evidence.objects.filter(claim_id=claim_id).values("excerpt__source_id")
+    pairs = list(
+        SharedText.objects.filter(earlier_id__in=claim_sources, later_id__in=claim_sources)
+        .order_by("earlier_id", "later_id")
+        .values_list("earlier_id", "later_id")
+        .distinct()
+    )
+    shown_ids = {e.excerpt.source_id for e in shown}
+    nodes = shown_ids | {pk for pair in pairs for pk in pair}
+    groups = copy_groups(source_ids=sorted(nodes), pairs=pairs)
+    shown_pairs = [(a, b) for a, b in pairs if a in shown_ids and b in shown_ids]
+    return shown_pairs, {pk: groups[pk] for pk in shown_ids}

@@ -4,16 +4,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def backfill(apps, schema_editor):
-    """Count every claim's stored figures. Uses ``claims.figures`` itself (the
-    one home of the rule, voices included); it reads only columns that exist
-    from this migration on (evidence stance, speaker and excerpt; the copies
-    between sources) and writes only the figure columns."""
-    from claims.figures import claims_figures_refresh_all
-
-    claims_figures_refresh_all()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -57,5 +47,4 @@ class Migration(migrations.Migration):
             model_name='claim',
             index=models.Index(models.OrderBy(models.F('voices_total'), descending=True), models.OrderBy(models.F('evidence_total'), descending=True), models.OrderBy(models.F('updated_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('merged_into__isnull', True)), name='claim_live_voices'),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
     ]

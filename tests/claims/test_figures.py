@@ -15,8 +15,10 @@ from claims.figures import (
     claims_figures_refresh,
     claims_figures_refresh_all,
     claims_figures_stale,
+    stored_voices,
 )
-from claims.models import FIGURE_FIELDS, Claim, Evidence
+from claims.models import FIGURE_FIELDS, Claim, Evidence, empty_stance_figures
+from claims.selectors import voices_by_claim
 from claims.services import (
     claim_create,
     claim_merge,
@@ -26,6 +28,7 @@ from claims.services import (
     evidence_unlink,
     evidence_update,
 )
+from claims.voices import voices_for_claims
 from sources.models import SharedText
 from sources.services import source_ingest
 
@@ -56,6 +59,19 @@ def _fresh(claim: Claim) -> dict:
 
 def _assert_all_fresh() -> None:
     assert claims_figures_stale() == []
+    # The stored per-stance figures say what the SQL and voice counts say.
+    claims = list(Claim.objects.all())
+    ids = [c.pk for c in claims]
+    by_sql = voices_by_claim(claim_ids=ids)
+    by_voices = voices_for_claims(claim_ids=ids)
+    for claim in claims:
+        stored = stored_voices(claim)
+        for stance in ("asserts", "disputes", "mentions"):
+            assert {k: stored[stance][k] for k in ("quotes", "outlets", "speakers")} == by_sql[
+                claim.pk
+            ][stance]
+            assert stored[stance]["sources"] == by_voices[claim.pk][stance].sources
+            assert stored[stance]["voices"] == by_voices[claim.pk][stance].voices
 
 
 @pytest.fixture
@@ -93,6 +109,7 @@ def test_links_unlinks_and_stance_changes_keep_the_figures(analyst, sources):
             "evidence_total": 0,
             "voices_total": 0,
             "is_contested": False,
+            "stance_figures": empty_stance_figures(),
         }
     )
     a = _link(claim, sources[0], PHRASES[0], "asserts", analyst)
