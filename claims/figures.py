@@ -27,7 +27,7 @@ from django.db import transaction
 from sources.copies import copy_groups
 
 from .models import FIGURE_FIELDS, STANCE_FIGURES, Claim, Evidence, Stance
-from .voices import VoiceRow, count_voices, empty_voices
+from .voices import StanceVoices, VoiceRow, count_voices, empty_voices
 
 # Claims recounted per batch by ``claims_figures_refresh_all`` (the backfill).
 BATCH = 1000
@@ -143,6 +143,14 @@ def stored_voices(claim: Claim) -> dict[str, dict[str, int]]:
     return {
         stance: {name: int(stored.get(stance, {}).get(name, 0)) for name in STANCE_FIGURES}
         for stance in Stance.values
+    }
+
+
+def stored_stance_voices(claim: Claim) -> dict[str, StanceVoices]:
+    """``stored_voices`` in the shape ``claims.voices`` counts them in."""
+    return {
+        stance: StanceVoices(evidence=v["quotes"], sources=v["sources"], voices=v["voices"])
+        for stance, v in stored_voices(claim).items()
     }
 
 
