@@ -19,6 +19,22 @@ from .selectors import first_per_stance, review_queue
 # a side carries at all (a claim with thousands of quotes stays one card).
 QUOTES_SHOWN = 4
 QUOTES_PER_SIDE = 12
+CARD_FIELDS = (
+    "id",
+    "claim_id",
+    "stance",
+    "attributed_to",
+    "excerpt__id",
+    "excerpt__source_id",
+    "excerpt__exact",
+    "excerpt__selected",
+    "excerpt__anchor_state",
+    "excerpt__source__id",
+    "excerpt__source__title",
+    "excerpt__source__published_at",
+    "excerpt__source__outlet__id",
+    "excerpt__source__outlet__name",
+)
 
 
 @dataclass
@@ -63,7 +79,14 @@ def evidence_for_claims(
     grouped: dict[int, list[Evidence]] = defaultdict(list)
     if not claim_ids:
         return grouped
-    for item in first_per_stance(claim_ids=claim_ids, per_stance=per_stance):
+    # Only what a card's quote shows (``review/_quote.html``).
+    rows = (
+        first_per_stance(claim_ids=claim_ids, per_stance=per_stance)
+        .select_related(None)
+        .select_related("excerpt__source__outlet")
+        .only(*CARD_FIELDS)
+    )
+    for item in rows:
         grouped[item.claim_id].append(item)
     return grouped
 

@@ -286,7 +286,32 @@ def evidence_timeline(*, claim_id: int, total: int) -> list[Evidence]:
     """The evidence a claim's timeline draws: all of it up to
     ``TIMELINE_POINTS``, else an even sample by id (the shape of the
     distribution stays, the page stays small)."""
-    qs = _claim_evidence(claim_id).order_by("excerpt__source__published_at", "id")
+    # Only what the timeline and the provenance graph draw: a few hundred
+    # rows, each built into six model instances, are most of the page's cost.
+    qs = (
+        Evidence.objects.filter(claim_id=claim_id)
+        .select_related("excerpt__source__outlet", "speaker")
+        .only(
+            "id",
+            "claim_id",
+            "stance",
+            "attributed_to",
+            "via",
+            "speaker__id",
+            "speaker__name",
+            "speaker__kind",
+            "excerpt__id",
+            "excerpt__source_id",
+            "excerpt__exact",
+            "excerpt__selected",
+            "excerpt__anchor_state",
+            "excerpt__source__id",
+            "excerpt__source__published_at",
+            "excerpt__source__outlet__id",
+            "excerpt__source__outlet__name",
+        )
+        .order_by("excerpt__source__published_at", "id")
+    )
     if total > TIMELINE_POINTS:
         step = -(-total // TIMELINE_POINTS)
         qs = qs.alias(slot=F("id") % step).filter(slot=0)
@@ -323,10 +348,6 @@ def voices_by_claim(*, claim_ids: Sequence[int]) -> dict[int, dict[str, dict[str
             "speakers": row["speakers"],
         }
     return result
-
-
-def claim_voices(*, claim_id: int) -> dict[str, dict[str, int]]:
-    return voices_by_claim(claim_ids=[claim_id])[claim_id]
 
 
 def evidence_on_sources(*, claim_id: int, source_ids: Sequence[int]) -> list[Evidence]:

@@ -7,7 +7,8 @@ agency's words are five sources and one voice.
 
 ``count_voices`` is the rule itself, a pure function over rows;
 ``voices_for_claims`` feeds it for many claims in two queries, whatever their
-number (the claim list, the review queue, the API).
+number. What pages and the API show is stored on each claim
+(``claims.figures``, which counts with this rule when the evidence changes).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sources.copies import copy_groups, copy_pairs
+from sources.copies import copy_groups
 from sources.models import SharedText
 
 from .models import Evidence, Stance
@@ -95,42 +96,6 @@ def voices_for_claims(*, claim_ids: Sequence[int]) -> dict[int, dict[str, Stance
 def as_counts(voices: Mapping[str, StanceVoices]) -> dict[str, int]:
     """The API's ``independent_voices``: ``{"asserts": n, ...}``."""
     return {stance: voices[stance].voices for stance in Stance.values}
-
-
-def voices_for_evidence(
-    *, claim_id: int, evidence: Sequence[Evidence]
-) -> tuple[dict[str, StanceVoices], list[tuple[int, int]], dict[int, int]]:
-    """The claim page's counts from evidence it already loaded (one query, for
-    the copies): per-stance voices, the copy pairs and the copy groups."""
-    source_ids = sorted({e.excerpt.source_id for e in evidence})
-    pairs = copy_pairs(source_ids=source_ids)
-    groups = copy_groups(source_ids=source_ids, pairs=pairs)
-    rows = [VoiceRow(claim_id, e.stance, e.speaker_id, e.excerpt.source_id) for e in evidence]
-    return count_voices(rows, groups).get(claim_id, empty_voices()), pairs, groups
-
-
-def voices_for_claim_page(
-    *, claim_id: int, shown: Sequence[Evidence], complete: bool
-) -> tuple[dict[str, StanceVoices], list[tuple[int, int]], dict[int, int]]:
-    """The claim page's counts over the whole claim, and the copy pairs and
-    groups among the sources of the quotes it ``shown`` (the timeline's).
-    When ``shown`` is all of the claim's evidence (``complete``) it is one
-    query, as ``voices_for_evidence``; else two (the claim's evidence rows, lean,
-    and the copies among their sources), whatever the claim's size."""
-    if complete:
-        return voices_for_evidence(claim_id=claim_id, evidence=shown)
-    rows = [
-        VoiceRow(claim_id, *values)
-        for values in Evidence.objects.filter(claim_id=claim_id)
-        .order_by()
-        .values_list("stance", "speaker_id", "excerpt__source_id")
-    ]
-    source_ids = sorted({r.source_id for r in rows})
-    pairs = copy_pairs(source_ids=source_ids)
-    groups = copy_groups(source_ids=source_ids, pairs=pairs)
-    shown_ids = {e.excerpt.source_id for e in shown}
-    shown_pairs = [(a, b) for a, b in pairs if a in shown_ids and b in shown_ids]
-    return count_voices(rows, groups).get(claim_id, empty_voices()), shown_pairs, groups
 
 
 def copies_for_claim_page(
