@@ -18,7 +18,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from sources.text.copying import band_keys, shared_passages
+from sources.text.copying import Tokens, band_keys, shared_passages, tokenize
 
 SYLLABLES = [
     "ka",
@@ -282,9 +282,16 @@ def evaluate(texts: dict[str, str], truth: set[frozenset[str]]):
                 candidates.add(frozenset((a, b)))
     started = time.perf_counter()
     links = set()
+    tokenised: dict[str, Tokens] = {}  # each text tokenised once, as the service does
+
+    def tokens_of(name: str) -> Tokens:
+        if name not in tokenised:
+            tokenised[name] = tokenize(texts[name])
+        return tokenised[name]
+
     for pair in candidates:
         a, b = sorted(pair)
-        if shared_passages(texts[a], texts[b]):
+        if shared_passages(tokens_of(a), tokens_of(b)):
             links.add(pair)
     verify_seconds = time.perf_counter() - started
     true_links = links & truth

@@ -131,9 +131,11 @@ def actor_update(
     name: str | None = None,
     kind: str | None = None,
     aliases: Iterable[str] | None = None,
+    version: int | None = None,
 ) -> Actor:
     """Rename, re-kind or re-alias an actor (row locked). Evidence keeps
-    pointing at the actor, so a rename changes nothing else."""
+    pointing at the actor, so a rename changes nothing else. With
+    ``version`` (the one the writer saw), a stale edit is a 409."""
     actor = Actor.objects.select_for_update().filter(pk=actor_id).first()
     if actor is None:
         raise ApplicationError("No such actor.", code="not_found", status=404)
@@ -141,6 +143,13 @@ def actor_update(
         raise ApplicationError(
             f"This actor was merged into actor {actor.merged_into_id}; edit that one.",
             code="merged",
+            status=409,
+        )
+    if version is not None and version != actor.version:
+        raise ApplicationError(
+            f"Someone else changed this actor (you saw version {version}, it is now version "
+            f"{actor.version}). Reload it, check the names, and try again.",
+            code="conflict",
             status=409,
         )
     before_kind = actor.kind
@@ -161,6 +170,7 @@ def actor_update(
     _set_names(actor, [new_name, *names])
     actor._history_user = _real(user)
     actor._change_reason = "edited"
+    actor.version += 1
     actor.save()
     if shown_changed:
         # Every pair this actor speaks in shows its name and kind: the feed
@@ -205,6 +215,8 @@ def actor_merge(*, actor_id: int, into_id: int, user: AbstractBaseUser | None = 
         # Each moved pair now shows the surviving speaker: the change feed hears of it.
         changes_record(subject=ChangeSubject.EVIDENCE, ids=[pk for pk, _ in moved])
     actor.merged_into = into
+    actor.version += 1
+    into.version += 1
     actor._history_user = _real(user)
     actor._change_reason = f"merged into actor {into.pk} ({into.name})"
     actor.save()

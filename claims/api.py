@@ -613,13 +613,13 @@ class ActorViewSet(
     @extend_schema(
         summary="Rename, re-kind or re-alias an actor",
         request=ActorWriteSerializer(partial=True),
-        responses={200: ActorSerializer, **WRITE_ERRORS},
+        responses={200: ActorSerializer, **WRITE_ERRORS, **CONFLICT},
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         actor = self.get_object()
         serializer = ActorWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        if not serializer.validated_data:
+        if not set(serializer.validated_data) - {"version"}:
             raise ValidationError({"detail": "Nothing to change: send name, kind or aliases."})
         actor_services.actor_update(
             actor_id=actor.pk, user=request.user, **serializer.validated_data

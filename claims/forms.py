@@ -3,9 +3,11 @@ shape; services decide whether a quote may be linked."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
-from .models import Stance
+from .models import ActorKind, Stance
 
 STANCE_MESSAGES = {
     "required": "Choose a stance: asserts, disputes or mentions.",
@@ -147,3 +149,30 @@ def form_messages(form: forms.Form) -> list[str]:
         if name != "__all__":
             messages.extend(str(e) for e in errors)
     return messages
+
+
+class ActorForm(forms.Form):
+    """An actor's page, edit form: aliases one per line (or comma-separated)."""
+
+    name = forms.CharField(max_length=200, error_messages={"required": "Give the actor a name."})
+    kind = forms.ChoiceField(choices=ActorKind.choices)
+    aliases = forms.CharField(required=False, max_length=20000, widget=forms.Textarea)
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+    def clean_aliases(self) -> list[str]:
+        raw = self.cleaned_data.get("aliases", "")
+        names = [" ".join(n.split()) for n in re.split(r"[\n,]", raw) if n.strip()]
+        if len(names) > 100:
+            raise forms.ValidationError("At most 100 aliases.")
+        if any(len(n) > 200 for n in names):
+            raise forms.ValidationError("An alias is at most 200 characters.")
+        return names
+
+
+class ActorMergeForm(forms.Form):
+    into = forms.CharField(
+        max_length=200, error_messages={"required": "Name the actor to merge into."}
+    )
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm these are the same actor."}
+    )

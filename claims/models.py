@@ -234,6 +234,9 @@ class Actor(TimeStampedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
+    # Grows with every edit and merge: writers may send the version they saw,
+    # and a stale one is refused (two analysts re-aliasing at once).
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -440,6 +440,7 @@ class ActorSerializer(serializers.ModelSerializer):
             "aliases",
             "evidence_count",
             "merged_into",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -455,6 +456,12 @@ class ActorWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ActorKind.choices, required=False)
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, max_length=100
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The version you edited (optional on PATCH): a stale one is a 409.",
     )
 
 

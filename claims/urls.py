@@ -41,6 +41,8 @@ urlpatterns = [
     # Actors: who says things.
     path("actors/", actors.actor_list_page, name="actors"),
     path("actors/<int:pk>/", actors.actor_detail_page, name="actor"),
+    path("actors/<int:pk>/edit/", actors.actor_edit, name="actor-edit"),
+    path("actors/<int:pk>/merge/", actors.actor_merge, name="actor-merge"),
     # Quotes a re-parse changed or orphaned, for a person to check.
     path("quotes/", quotes.quotes_page, name="quotes"),
     path("ui/quotes/<int:pk>/confirm/", quotes.quote_confirm, name="quote-confirm"),

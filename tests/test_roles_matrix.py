@@ -272,6 +272,8 @@ PAGES = [
     Case("claim-column", "get", "/ui/claims/{claim}/column/{stance}/", "viewer"),
     Case("actors", "get", "/actors/", "viewer"),
     Case("actor", "get", "/actors/{actor}/", "viewer"),
+    Case("actor-edit", "post", "/actors/{actor}/edit/", "analyst", None),
+    Case("actor-merge", "post", "/actors/{actor}/merge/", "analyst", None),
     Case("quote-confirm", "post", "/ui/quotes/{evidence}/confirm/", "analyst", None),
     Case("quote-unlink", "post", "/ui/quotes/{evidence}/unlink/", "analyst", None),
 ]

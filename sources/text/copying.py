@@ -26,6 +26,7 @@ import struct
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from datasketch import MinHash
@@ -81,6 +82,15 @@ class Tokens:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @cached_property
+    def index(self) -> dict[tuple[str, ...], list[int]]:
+        """Where each ``ALIGN_SHINGLE``-word shingle starts: built once, so one
+        text aligned against many is indexed once."""
+        index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for j, shingle in enumerate(_shingles(self.words)):
+            index[shingle].append(j)
+        return dict(index)
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -149,23 +159,36 @@ def band_keys(text: str) -> set[int]:
 def shared_passages(a: str | Tokens, b: str | Tokens) -> list[Passage]:
     """Passages of at least ``MIN_TOKENS`` words that ``a`` and ``b`` share,
     allowing up to ``MAX_GAP`` edited words inside; in ``a``'s order. Either
-    text may be given already tokenised (``tokenize``), to align one against
-    many without tokenising it again."""
+    text may be given already tokenised (``tokenize``): a ``Tokens`` builds
+    its shingle index once, however many texts it is aligned against."""
     ta = a if isinstance(a, Tokens) else tokenize(a)
     tb = b if isinstance(b, Tokens) else tokenize(b)
     k = ALIGN_SHINGLE
     if len(ta) < k or len(tb) < k:
         return []
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j, shingle in enumerate(_shingles(tb.words)):
-        index[shingle].append(j)
-    # Matches per diagonal (j - i), each a run of shingle starts.
+    # Matches per diagonal (j - i), each a run of shingle starts. A shingle
+    # found more than 20 times in ``b`` is boilerplate and matches nothing.
+    ib = tb.index
     diagonals: dict[int, list[int]] = defaultdict(list)
-    for i, shingle in enumerate(_shingles(ta.words)):
-        positions = index.get(shingle)
-        if positions and len(positions) <= 20:
-            for j in positions:
-                diagonals[j - i].append(i)
+    if "index" in ta.__dict__:
+        # Both indexed already: visit only the shingles both hold (a set
+        # intersection, in C), then put each diagonal back in order.
+        ia = ta.index
+        for shingle in ia.keys() & ib.keys():
+            positions = ib[shingle]
+            if len(positions) > 20:
+                continue
+            for i in ia[shingle]:
+                for j in positions:
+                    diagonals[j - i].append(i)
+        for starts in diagonals.values():
+            starts.sort()
+    else:
+        for i, shingle in enumerate(_shingles(ta.words)):
+            positions = ib.get(shingle)
+            if positions and len(positions) <= 20:
+                for j in positions:
+                    diagonals[j - i].append(i)
     # Runs along one diagonal: (first token, last token, diagonal, matched
     # words, longest unbroken stretch).
     runs: list[tuple[int, int, int, int, int]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sources.text.copying import band_keys, coverage, shared_passages
+from sources.text.copying import band_keys, coverage, shared_passages, tokenize
 
 ORIGINAL = (
     "Inspectors found cracks in three of the five pillars that carry the Marston rail bridge, "
@@ -68,3 +68,26 @@ def test_short_texts_have_no_keys_and_no_passages():
 def test_coverage_counts_overlapping_spans_once():
     assert coverage([(0, 10), (5, 15), (20, 25)]) == 20
     assert coverage([]) == 0
+
+
+def test_aligning_with_either_text_indexed_first_finds_the_same_passages():
+    rewrite_first, original_first = tokenize(REWRITE), tokenize(ORIGINAL)
+    fresh = shared_passages(tokenize(ORIGINAL), rewrite_first)
+    assert "index" not in original_first.__dict__
+    original_first.index  # noqa: B018 - build the index, as a text aligned before would have
+
+    indexed = shared_passages(original_first, rewrite_first)
+
+    assert indexed == fresh == shared_passages(ORIGINAL, REWRITE)
+    assert len(indexed) == 1
+
+
+def test_casefolding_that_changes_length_keeps_offsets_right():
+    text = "Die Straße war gesperrt, sagte die Polizei am Montag."
+    tokens = tokenize(text)
+
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)][:2] == [
+        "Die",
+        "Straße",
+    ]
+    assert tokens.words[1] == "strasse"
