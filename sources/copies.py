@@ -87,11 +87,11 @@ def _update(source: Source, texts: _Texts) -> int:
     SourceBand.objects.bulk_create(
         [SourceBand(source_id=source.pk, key=key) for key in keys], ignore_conflicts=True
     )
-    before = SharedText.objects.filter(Q(earlier_id=source.pk) | Q(later_id=source.pk))
-    partners = {pk for pair in before.values_list("earlier_id", "later_id") for pk in pair}
-    before.delete()
+    stored = SharedText.objects.filter(Q(earlier_id=source.pk) | Q(later_id=source.pk))
+    before = set(stored.values_list("earlier_id", "later_id"))
+    stored.delete()
     if not keys:
-        _announce(source.pk, partners)
+        _announce(before)
         return 0
     others = Source.objects.filter(
         pk__in=_candidate_ids(source.pk, keys), status=SourceStatus.PARSED
@@ -120,14 +120,16 @@ def _update(source: Source, texts: _Texts) -> int:
             )
         )
     SharedText.objects.bulk_create(rows, ignore_conflicts=True)
-    _announce(source.pk, partners | {r.earlier_id for r in rows} | {r.later_id for r in rows})
+    _announce(before ^ {(r.earlier_id, r.later_id) for r in rows})
     return len(rows)
 
 
-def _announce(source_id: int, partners: set[int]) -> None:
-    """Tell ``copies_changed`` receivers, when the pairs may have changed."""
-    if partners:
-        copies_changed.send(sender=SharedText, source_ids=sorted(partners | {source_id}))
+def _announce(changed: set[tuple[int, int]]) -> None:
+    """Tell ``copies_changed`` receivers which sources gained or lost a
+    copy pair (nothing when the pairs came out as they were)."""
+    if changed:
+        ids = sorted({pk for pair in changed for pk in pair})
+        copies_changed.send(sender=SharedText, source_ids=ids)
 
 
 def sources_copies_update(*, source_ids: Iterable[int]) -> int:

@@ -9,7 +9,7 @@ in that transaction and do their work in a fixed number of queries.
 
 ``copies_changed``: sent inside the transaction that recomputed which sources
 share text with a source (``sources.copies``), with ``source_ids``: the
-source and every source it shared text with before or shares text with now.
+sources of every pair that appeared or went (not sent when none did).
 Whatever counts copies as one voice must count again.
 """
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0005_actors_speaker_via'),
+        ('claims', '0006_actor_version'),
         ('sources', '0007_shared_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Count every claim's stored figures (this and 0006's). Uses
+    """Count every claim's stored figures (this and 0007's). Uses
     ``claims.figures`` itself, the one home of the rule (voices included); it
     reads only what exists from here on (evidence stance, speaker, source,
     outlet and attribution; the copies between sources) and writes only the
@@ -18,7 +18,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_claim_figures'),
+        ('claims', '0007_claim_figures'),
     ]
 
     operations = [
