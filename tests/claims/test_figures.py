@@ -270,3 +270,17 @@ def test_concurrent_links_and_unlinks_leave_a_true_count(analyst, sources):
     assert stored["evidence_total"] == 4
     assert stored["mentions_count"] == 0
     _assert_all_fresh()
+
+
+def test_recount_command_checks_and_repairs(analyst, sources):
+    from django.core.management import CommandError, call_command
+
+    claim = claim_create(text="Ferry fares will rise in spring", user=analyst)
+    _link(claim, sources[0], PHRASES[0], "asserts", analyst)
+    call_command("recount_figures", "--check")
+    Claim.objects.filter(pk=claim.pk).update(evidence_total=0)
+    with pytest.raises(CommandError, match="1 claims' figures are off"):
+        call_command("recount_figures", "--check")
+    call_command("recount_figures")
+    call_command("recount_figures", "--check")
+    assert _stored(claim)["evidence_total"] == 1
