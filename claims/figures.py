@@ -11,9 +11,9 @@ late, or after anything else changed: the figures come out right).
 
 Correct under concurrent edits: every writer that changes a claim's evidence
 (``claims.services`` link, unlink, re-stance, merge, split; actor merges; copy
-detection, which changes the voices) calls it inside its own transaction. It
-first takes the claims' row locks (``SELECT … FOR UPDATE``, in id order), and
-only then counts, in a new statement: under READ COMMITTED that statement sees
+detection, which changes the voices) calls it inside its own transaction.
+It first takes the claims' row locks (``SELECT … FOR NO KEY UPDATE``, in id
+order), and only then counts, in a new statement: under READ COMMITTED it sees
 everything committed by writers that held the lock before, plus the caller's
 own changes. The last writer to commit therefore counts last, and counts all.
 """
@@ -101,7 +101,10 @@ def claims_figures_refresh(*, claim_ids: Iterable[int]) -> int:
         return 0
     with transaction.atomic():
         locked = list(
-            Claim.objects.select_for_update()
+            # NO KEY UPDATE: writers queue on it, yet a concurrent insert of
+            # evidence (whose foreign key takes KEY SHARE on the claim) does
+            # not block it, which would deadlock two linkers of one claim.
+            Claim.objects.select_for_update(no_key=True)
             .filter(pk__in=ids)
             .order_by("pk")
             .values_list("pk", *FIGURE_FIELDS)
