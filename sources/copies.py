@@ -80,7 +80,9 @@ def _candidate_ids(source_id: int, keys: set[int]) -> list[int]:
     )
 
 
-def _update(source: Source, texts: _Texts) -> int:
+def _update(source: Source, texts: _Texts, changed: set[tuple[int, int]]) -> int:
+    """Recompute one source's band keys and pairs; adds the pairs that
+    appeared or went to ``changed``."""
     text = source.text if source.status == SourceStatus.PARSED else ""
     keys = band_keys(text) if text else set()
     SourceBand.objects.filter(source_id=source.pk).delete()
@@ -91,7 +93,7 @@ def _update(source: Source, texts: _Texts) -> int:
     before = set(stored.values_list("earlier_id", "later_id"))
     stored.delete()
     if not keys:
-        _announce(before)
+        changed |= before
         return 0
     others = Source.objects.filter(
         pk__in=_candidate_ids(source.pk, keys), status=SourceStatus.PARSED
@@ -120,13 +122,14 @@ def _update(source: Source, texts: _Texts) -> int:
             )
         )
     SharedText.objects.bulk_create(rows, ignore_conflicts=True)
-    _announce(before ^ {(r.earlier_id, r.later_id) for r in rows})
+    changed |= before ^ {(r.earlier_id, r.later_id) for r in rows}
     return len(rows)
 
 
 def _announce(changed: set[tuple[int, int]]) -> None:
-    """Tell ``copies_changed`` receivers which sources gained or lost a
-    copy pair (nothing when the pairs came out as they were)."""
+    """Tell ``copies_changed`` receivers, once per batch, which sources
+    gained or lost a copy pair (nothing when the pairs came out as they
+    were): a claim quoting many of the batch's sources counts again once."""
     if changed:
         ids = sorted({pk for pair in changed for pk in pair})
         copies_changed.send(sender=SharedText, source_ids=ids)
@@ -144,9 +147,12 @@ def sources_copies_update(*, source_ids: Iterable[int]) -> int:
     sources = Source.objects.filter(pk__in=ids).only(
         "id", "text", "status", "published_at", "ingested_at"
     )
+    changed: set[tuple[int, int]] = set()
     for source in sources.order_by("pk"):
         with transaction.atomic():
-            stored += _update(source, texts)
+            stored += _update(source, texts, changed)
+    with transaction.atomic():
+        _announce(changed)
     return stored
 
 

@@ -7,8 +7,8 @@ analyst's words (now ``changed`` or ``orphaned``, or pointing at other changed
 words), or showed them again, or that a person confirmed. Receivers must stay
 in that transaction and do their work in a fixed number of queries.
 
-``copies_changed``: sent inside the transaction that recomputed which sources
-share text with a source (``sources.copies``), with ``source_ids``: the
+``copies_changed``: sent once a batch of sources had its copies recomputed
+(``sources.copies``), in a transaction of its own, with ``source_ids``: the
 sources of every pair that appeared or went (not sent when none did).
 Whatever counts copies as one voice must count again.
 """
