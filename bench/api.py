@@ -170,6 +170,9 @@ def _seed(rows: int, bench_url: str) -> str:
                 for i, excerpt in enumerate(excerpts)
             ]
         )
+    from claims.figures import claims_figures_refresh_all
+
+    claims_figures_refresh_all()  # bulk_create skips the services that keep them
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"created {rows:,} evidence rows in {time.perf_counter() - started:.1f}s")

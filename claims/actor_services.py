@@ -19,6 +19,7 @@ from claims_tracker.common.changes import ChangeSubject, changes_record
 from claims_tracker.common.errors import ApplicationError
 from sources.text.speakers import classify_name
 
+from .figures import claims_figures_refresh
 from .models import Actor, ActorAlias, ActorKind, Claim, Evidence
 
 MAX_NAME = 200
@@ -209,6 +210,8 @@ def actor_merge(*, actor_id: int, into_id: int, user: AbstractBaseUser | None = 
     if moved:
         moved_claims = sorted({claim_id for _, claim_id in moved})
         Claim.objects.filter(pk__in=moved_claims).update(updated_at=timezone.now())
+        # Two speakers are one voice now: the claims' voice counts change.
+        claims_figures_refresh(claim_ids=moved_claims)
         # Each moved pair now shows the surviving speaker: the change feed hears of it.
         changes_record(subject=ChangeSubject.EVIDENCE, ids=[pk for pk, _ in moved])
     actor.merged_into = into

@@ -16,21 +16,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from claims_tracker.common.paging import estimated_count, table_estimate
+from claims_tracker.common.paging import estimated_count
 from claims_tracker.common.roles import is_analyst, is_editor
 from sources.models import Source
 
-from .models import Claim, Evidence, Stance, Verdict
-from .review_selectors import review_queue_count
+from .models import Claim, Stance, Verdict
 from .selectors import (
     claims_live,
     claims_reviewed_for_user,
-    contested_condition,
     quotes_to_check_count,
+    review_queue_condition,
 )
 
 NOTIFICATION_DAYS = 14
@@ -61,33 +59,39 @@ def stacked_bar(parts: list[tuple[str, str, int]]) -> list[BarSegment]:
     return segments
 
 
-def _counts_by(qs, field: str) -> dict[str, int]:
-    return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("pk")).order_by()}
-
-
-# Above this many evidence rows the stance bar comes from PostgreSQL's column
-# statistics (a sample kept by ANALYZE) instead of counting a million rows.
-ESTIMATE_STANCES_ABOVE = 200_000
-
-
-def _stance_counts() -> dict[str, int]:
-    total = table_estimate(Evidence) if connection.vendor == "postgresql" else -1
-    if total > ESTIMATE_STANCES_ABOVE:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
-                "WHERE tablename = %s AND attname = 'stance'",
-                [Evidence._meta.db_table],
-            )
-            row = cursor.fetchone()
-        if row and row[0]:
-            return {value: round(freq * total) for value, freq in zip(*row, strict=True)}
-    return _counts_by(Evidence.objects.all(), "stance")
+def _claim_figures() -> dict[str, Any]:
+    """One pass over the claims (never over the evidence): per verdict, how
+    many live claims and how many of them are contested or wait for review,
+    and the evidence per stance summed from the claims' stored figures
+    (``claims.figures``; a merged claim holds no evidence)."""
+    rows = (
+        claims_live(Claim.objects.all())
+        .values("verdict")
+        .annotate(
+            n=Count("pk"),
+            contested=Count("pk", filter=Q(is_contested=True)),
+            queue=Count("pk", filter=review_queue_condition()),
+            asserts=Sum("asserts_count"),
+            disputes=Sum("disputes_count"),
+            mentions=Sum("mentions_count"),
+        )
+        .order_by()
+    )
+    verdicts: dict[str, int] = {}
+    stances = dict.fromkeys(Stance.values, 0)
+    contested = queue = 0
+    for row in rows:
+        verdicts[row["verdict"]] = row["n"]
+        contested += row["contested"]
+        queue += row["queue"]
+        for stance in Stance.values:
+            stances[stance] += row[stance] or 0
+    return {"verdicts": verdicts, "stances": stances, "contested": contested, "queue": queue}
 
 
 def dashboard_context(*, user: AbstractBaseUser) -> dict[str, Any]:
-    stance_counts = _stance_counts()
-    verdict_counts = _counts_by(claims_live(Claim.objects.all()), "verdict")
+    figures = _claim_figures()
+    stance_counts, verdict_counts = figures["stances"], figures["verdicts"]
     notifications = []
     if is_analyst(user):
         since = timezone.now() - dt.timedelta(days=NOTIFICATION_DAYS)
@@ -102,8 +106,8 @@ def dashboard_context(*, user: AbstractBaseUser) -> dict[str, Any]:
     return {
         "source_count": estimated_count(Source),
         "claim_count": sum(verdict_counts.values()),
-        "contested_count": claims_live(Claim.objects.filter(contested_condition())).count(),
-        "queue_count": review_queue_count() if is_editor(user) else None,
+        "contested_count": figures["contested"],
+        "queue_count": figures["queue"] if is_editor(user) else None,
         "quotes_to_check": quotes_to_check_count(),
         "notifications": notifications,
         "notification_days": NOTIFICATION_DAYS,

@@ -35,6 +35,26 @@ class Tag(models.Model):
         return self.name
 
 
+# The stored figures of a claim (see ``Claim``), recounted by ``claims.figures``.
+FIGURE_FIELDS = (
+    "asserts_count",
+    "disputes_count",
+    "mentions_count",
+    "evidence_total",
+    "voices_total",
+    "is_contested",
+    "stance_figures",
+)
+
+
+STANCE_FIGURES = ("quotes", "sources", "voices", "outlets", "speakers")
+
+
+def empty_stance_figures() -> dict[str, dict[str, int]]:
+    """A claim without evidence: zero of each, per stance."""
+    return {stance: dict.fromkeys(STANCE_FIGURES, 0) for stance in Stance.values}
+
+
 class Claim(TimeStampedModel):
     """An allegation. ``version`` grows with every change: writers send the
     version they saw and a stale one is refused (optimistic locking)."""
@@ -69,7 +89,21 @@ class Claim(TimeStampedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
     merged_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Stored figures (``claims.figures``): the claim's evidence per stance, in
+    # all, its independent voices (``claims.voices``, summed over stances) and
+    # whether it is contested (asserted and disputed). Recounted, under the
+    # claim's row lock, by every service that links, unlinks, re-stances or
+    # moves evidence, so lists sort and filter on them without counting a
+    # million evidence rows. Derived: not in the claim's history.
+    asserts_count = models.PositiveIntegerField(default=0)
+    disputes_count = models.PositiveIntegerField(default=0)
+    mentions_count = models.PositiveIntegerField(default=0)
+    evidence_total = models.PositiveIntegerField(default=0)
+    voices_total = models.PositiveIntegerField(default=0)
+    is_contested = models.BooleanField(default=False)
+    # Per stance: {"quotes", "sources", "voices", "outlets", "speakers"}.
+    stance_figures = models.JSONField(default=empty_stance_figures, blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", *FIGURE_FIELDS])
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -80,11 +114,32 @@ class Claim(TimeStampedModel):
                 F("id").desc(),
                 name="claim_live_recent",
                 condition=Q(merged_into__isnull=True),
-            )
+            ),
+            # The review queue: live claims, most independent voices first.
+            models.Index(
+                F("voices_total").desc(),
+                F("evidence_total").desc(),
+                F("updated_at").desc(),
+                F("id").desc(),
+                name="claim_live_voices",
+                condition=Q(merged_into__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        # The stored figures belong to ``claims.figures`` (written under the
+        # row lock, by ``bulk_update``): saving a claim loaded earlier must
+        # not write back figures that were recounted meanwhile.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in FIGURE_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
 
 class Evidence(TimeStampedModel):

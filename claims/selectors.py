@@ -11,10 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, User
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -32,7 +29,6 @@ from sources.models import ANCHOR_STATES_TO_CHECK, Source, SourceStatus
 
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
 from .passages import MAX_PASSAGES, MAX_SOURCES, Passage, significant_words, source_passages
-from .voices import voices_for_claims
 
 
 def _evidence_count(**where) -> Coalesce:
@@ -50,25 +46,17 @@ def _evidence_count(**where) -> Coalesce:
 
 
 def _with_counts(qs: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The counts a claim's row shows. Per stance, in all, and contested are
+    stored on the claim (``claims.figures``); only the quotes to check (which
+    a re-parse changes) are counted, for the rows a page shows."""
     return qs.annotate(
-        asserts_count=_evidence_count(stance=Stance.ASSERTS),
-        disputes_count=_evidence_count(stance=Stance.DISPUTES),
-        mentions_count=_evidence_count(stance=Stance.MENTIONS),
-        evidence_total=_evidence_count(),
         quotes_to_check=_evidence_count(excerpt__anchor_state__in=ANCHOR_STATES_TO_CHECK),
-    ).annotate(
-        is_contested=ExpressionWrapper(
-            Q(asserts_count__gt=0) & Q(disputes_count__gt=0), output_field=BooleanField()
-        ),
     )
 
 
-def _has_stance(stance: str) -> Exists:
-    return Exists(Evidence.objects.filter(claim=OuterRef("pk"), stance=stance))
-
-
 def contested_condition() -> Q:
-    return Q(_has_stance(Stance.ASSERTS)) & Q(_has_stance(Stance.DISPUTES))
+    """Asserted and disputed: the stored figure, kept by ``claims.figures``."""
+    return Q(is_contested=True)
 
 
 # Filters shared by the pages (through ``claim_list``) and the API's
@@ -199,18 +187,12 @@ def review_queue() -> QuerySet[Claim]:
     )
 
 
-def review_queue_by_voices() -> list[Claim]:
-    """The review queue, most independent voices first (the sum over stances),
-    then most evidence: five outlets repeating one agency rank below three
-    independent voices. Counted for the whole queue in two queries; each claim
-    carries ``voices`` (per stance) for the page."""
-    claims = list(review_queue())
-    voices = voices_for_claims(claim_ids=[c.pk for c in claims])
-    for claim in claims:
-        claim.voices = voices[claim.pk]
-        claim.voice_total = sum(v.voices for v in claim.voices.values())
-    claims.sort(key=lambda c: -c.voice_total)  # stable: ties keep the evidence order
-    return claims
+def review_queue_by_voices() -> QuerySet[Claim]:
+    """The review queue, most independent voices first (the sum over stances,
+    stored on the claim), then most evidence: five outlets repeating one
+    agency rank below three independent voices. Sorted in the database
+    (the ``claim_live_voices`` index), a page at a time."""
+    return review_queue().order_by("-voices_total", "-evidence_total", "-updated_at", "-id")
 
 
 def evidence_list() -> QuerySet[Evidence]:
@@ -304,7 +286,32 @@ def evidence_timeline(*, claim_id: int, total: int) -> list[Evidence]:
     """The evidence a claim's timeline draws: all of it up to
     ``TIMELINE_POINTS``, else an even sample by id (the shape of the
     distribution stays, the page stays small)."""
-    qs = _claim_evidence(claim_id).order_by("excerpt__source__published_at", "id")
+    # Only what the timeline and the provenance graph draw: a few hundred
+    # rows, each built into six model instances, are most of the page's cost.
+    qs = (
+        Evidence.objects.filter(claim_id=claim_id)
+        .select_related("excerpt__source__outlet", "speaker")
+        .only(
+            "id",
+            "claim_id",
+            "stance",
+            "attributed_to",
+            "via",
+            "speaker__id",
+            "speaker__name",
+            "speaker__kind",
+            "excerpt__id",
+            "excerpt__source_id",
+            "excerpt__exact",
+            "excerpt__selected",
+            "excerpt__anchor_state",
+            "excerpt__source__id",
+            "excerpt__source__published_at",
+            "excerpt__source__outlet__id",
+            "excerpt__source__outlet__name",
+        )
+        .order_by("excerpt__source__published_at", "id")
+    )
     if total > TIMELINE_POINTS:
         step = -(-total // TIMELINE_POINTS)
         qs = qs.alias(slot=F("id") % step).filter(slot=0)
@@ -341,10 +348,6 @@ def voices_by_claim(*, claim_ids: Sequence[int]) -> dict[int, dict[str, dict[str
             "speakers": row["speakers"],
         }
     return result
-
-
-def claim_voices(*, claim_id: int) -> dict[str, dict[str, int]]:
-    return voices_by_claim(claim_ids=[claim_id])[claim_id]
 
 
 def evidence_on_sources(*, claim_id: int, source_ids: Sequence[int]) -> list[Evidence]:

@@ -12,8 +12,9 @@ from sources.serializers import OutletSerializer
 
 from .actor_selectors import actor_other_names
 from .evidence_rows import evidence_row
+from .figures import stored_stance_voices
 from .models import Actor, ActorKind, Claim, Evidence, Stance, Verdict
-from .voices import as_counts, voices_for_claims
+from .voices import as_counts
 
 
 def _datetime(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str | None:
@@ -37,15 +38,12 @@ class StanceCountsSerializer(serializers.Serializer):
 
 
 class ClaimListSerializer(serializers.ListSerializer):
-    """A page of claims: their independent voices counted for the whole page
-    at once (two queries), not claim by claim."""
+    """A page of claims: their independent voices as stored on each claim
+    (``claims.figures``), no query, not counted claim by claim."""
 
     def to_representation(self, data):
         items = list(data.all() if hasattr(data, "all") else data)
-        if all(hasattr(c, "voices") for c in items):  # counted already (the review queue)
-            self.child.context["voices"] = {c.pk: c.voices for c in items}
-        else:
-            self.child.context["voices"] = voices_for_claims(claim_ids=[c.pk for c in items])
+        self.child.context["voices"] = {c.pk: stored_stance_voices(c) for c in items}
         return [self.child.to_representation(item) for item in items]
 
 
@@ -99,7 +97,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         """Distinct origins per stance (speaker actor, else the source's copy group)."""
         voices = self.context.get("voices", {}).get(obj.pk)
         if voices is None:
-            voices = voices_for_claims(claim_ids=[obj.pk])[obj.pk]
+            voices = stored_stance_voices(obj)
         return as_counts(voices)
 
     quotes_to_check = serializers.SerializerMethodField(

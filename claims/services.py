@@ -20,6 +20,7 @@ from sources.models import Source
 from sources.services import excerpt_confirm, excerpt_get_or_create
 
 from .actor_services import actor_resolve
+from .figures import claims_figures_refresh
 from .models import Claim, Evidence, EvidenceTombstone, Review, Stance, Tag, Verdict
 from .selectors import evidence_needs_check
 
@@ -188,17 +189,24 @@ def _record_claim_pairs(claim_id: int) -> None:
     changes_record(subject=ChangeSubject.EVIDENCE, ids=ids)
 
 
-def _touch_claims(claims: int | QuerySet, *, revision: bool = True) -> None:
+def _touch_claims(claims: int | QuerySet, *, revision: bool = True, figures: bool = True) -> None:
     """Evidence changed: the claims' counts or quotes changed (sync clients
     see it) and, with ``revision``, their evidence revision moves on, which
-    puts a reviewed claim back in the review queue. ``claims`` is an id or a
-    subquery of ids."""
+    puts a reviewed claim back in the review queue. With ``figures`` (the
+    evidence itself was linked, unlinked, re-stanced, re-attributed or
+    moved) their stored figures are recounted under their row locks
+    (``claims.figures``). ``claims`` is an id or a subquery of ids."""
     now = timezone.now()
     lookup = {"pk__in": claims} if not isinstance(claims, int) else {"pk": claims}
     changes: dict[str, object] = {"evidence_changed_at": now, "updated_at": now}
     if revision:
         changes["evidence_revision"] = F("evidence_revision") + 1
     Claim.objects.filter(**lookup).update(**changes)
+    if figures:
+        ids = (
+            [claims] if isinstance(claims, int) else list(claims.values_list("claim_id", flat=True))
+        )
+        claims_figures_refresh(claim_ids=ids)
 
 
 def _touch_claim(claim_id: int, *, revision: bool = True) -> None:
@@ -209,7 +217,10 @@ def claims_excerpts_need_check(*, excerpt_ids: Iterable[int]) -> None:
     """A re-parse changed, orphaned or restored these quotes: every claim that
     uses one is back in the review queue (one query, in the re-parse's
     transaction)."""
-    _touch_claims(Evidence.objects.filter(excerpt_id__in=list(excerpt_ids)).values("claim_id"))
+    _touch_claims(
+        Evidence.objects.filter(excerpt_id__in=list(excerpt_ids)).values("claim_id"),
+        figures=False,  # the quotes' words changed, not the evidence's figures
+    )
 
 
 @transaction.atomic
@@ -370,7 +381,9 @@ def evidence_confirm(*, evidence_id: int, user: AbstractBaseUser | None) -> Evid
     evidence._history_user = _real(user)
     evidence._change_reason = "confirmed the quote's new words"
     evidence.save()
-    _touch_claims(Evidence.objects.filter(excerpt_id=evidence.excerpt_id).values("claim_id"))
+    _touch_claims(
+        Evidence.objects.filter(excerpt_id=evidence.excerpt_id).values("claim_id"), figures=False
+    )
     return evidence
 
 

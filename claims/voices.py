@@ -7,7 +7,8 @@ agency's words are five sources and one voice.
 
 ``count_voices`` is the rule itself, a pure function over rows;
 ``voices_for_claims`` feeds it for many claims in two queries, whatever their
-number (the claim list, the review queue, the API).
+number. What pages and the API show is stored on each claim
+(``claims.figures``, which counts with this rule when the evidence changes).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sources.copies import copy_groups, copy_pairs
+from sources.copies import copy_groups
+from sources.models import SharedText
 
 from .models import Evidence, Stance
 
@@ -96,37 +98,23 @@ def as_counts(voices: Mapping[str, StanceVoices]) -> dict[str, int]:
     return {stance: voices[stance].voices for stance in Stance.values}
 
 
-def voices_for_evidence(
-    *, claim_id: int, evidence: Sequence[Evidence]
-) -> tuple[dict[str, StanceVoices], list[tuple[int, int]], dict[int, int]]:
-    """The claim page's counts from evidence it already loaded (one query, for
-    the copies): per-stance voices, the copy pairs and the copy groups."""
-    source_ids = sorted({e.excerpt.source_id for e in evidence})
-    pairs = copy_pairs(source_ids=source_ids)
-    groups = copy_groups(source_ids=source_ids, pairs=pairs)
-    rows = [VoiceRow(claim_id, e.stance, e.speaker_id, e.excerpt.source_id) for e in evidence]
-    return count_voices(rows, groups).get(claim_id, empty_voices()), pairs, groups
-
-
-def voices_for_claim_page(
-    *, claim_id: int, shown: Sequence[Evidence], complete: bool
-) -> tuple[dict[str, StanceVoices], list[tuple[int, int]], dict[int, int]]:
-    """The claim page's counts over the whole claim, and the copy pairs and
-    groups among the sources of the quotes it ``shown`` (the timeline's).
-    When ``shown`` is all of the claim's evidence (``complete``) it is one
-    query, as ``voices_for_evidence``; else two (the claim's evidence rows, lean,
-    and the copies among their sources), whatever the claim's size."""
-    if complete:
-        return voices_for_evidence(claim_id=claim_id, evidence=shown)
-    rows = [
-        VoiceRow(claim_id, *values)
-        for values in Evidence.objects.filter(claim_id=claim_id)
-        .order_by()
-        .values_list("stance", "speaker_id", "excerpt__source_id")
-    ]
-    source_ids = sorted({r.source_id for r in rows})
-    pairs = copy_pairs(source_ids=source_ids)
-    groups = copy_groups(source_ids=source_ids, pairs=pairs)
+def copies_for_claim_page(
+    *, claim_id: int, shown: Sequence[Evidence]
+) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """The copy pairs among the sources of the quotes ``shown`` (the claim
+    page's timeline) and those sources' copy groups, the groups joined over
+    all of the claim's sources (as ``copy_groups`` over them would): one
+    query, whatever the claim's size. The voices themselves are stored on
+    the claim (``claims.figures``)."""
+    claim_sources = Evidence.objects.filter(claim_id=claim_id).values("excerpt__source_id")
+    pairs = list(
+        SharedText.objects.filter(earlier_id__in=claim_sources, later_id__in=claim_sources)
+        .order_by("earlier_id", "later_id")
+        .values_list("earlier_id", "later_id")
+        .distinct()
+    )
     shown_ids = {e.excerpt.source_id for e in shown}
+    nodes = shown_ids | {pk for pair in pairs for pk in pair}
+    groups = copy_groups(source_ids=sorted(nodes), pairs=pairs)
     shown_pairs = [(a, b) for a, b in pairs if a in shown_ids and b in shown_ids]
-    return count_voices(rows, groups).get(claim_id, empty_voices()), shown_pairs, groups
+    return shown_pairs, {pk: groups[pk] for pk in shown_ids}

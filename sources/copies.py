@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from .models import SharedText, Source, SourceBand, SourceStatus
+from .signals import copies_changed
 from .text.copying import Tokens, band_keys, coverage, shared_passages, tokenize
 
 # Candidates verified per source at most, the most shared band keys first: a
@@ -114,12 +115,17 @@ def _bands_store(source_id: int, keys: set[int]) -> None:
     )
 
 
-def _update(source: Source, texts: _Texts) -> int:
+def _update(source: Source, texts: _Texts, changed: set[tuple[int, int]]) -> int:
+    """Recompute one source's band keys and pairs; adds the pairs that
+    appeared or went to ``changed``."""
     text = source.text if source.status == SourceStatus.PARSED else ""
     keys = band_keys(text) if text else set()
     _bands_store(source.pk, keys)
-    SharedText.objects.filter(Q(earlier_id=source.pk) | Q(later_id=source.pk)).delete()
+    stored = SharedText.objects.filter(Q(earlier_id=source.pk) | Q(later_id=source.pk))
+    before = set(stored.values_list("earlier_id", "later_id"))
+    stored.delete()
     if not keys:
+        changed |= before
         return 0
     others = Source.objects.filter(
         pk__in=_candidate_ids(source.pk, keys), status=SourceStatus.PARSED
@@ -148,7 +154,17 @@ def _update(source: Source, texts: _Texts) -> int:
             )
         )
     SharedText.objects.bulk_create(rows, ignore_conflicts=True)
+    changed |= before ^ {(r.earlier_id, r.later_id) for r in rows}
     return len(rows)
+
+
+def _announce(changed: set[tuple[int, int]]) -> None:
+    """Tell ``copies_changed`` receivers, once per batch, which sources
+    gained or lost a copy pair (nothing when the pairs came out as they
+    were): a claim quoting many of the batch's sources counts again once."""
+    if changed:
+        ids = sorted({pk for pair in changed for pk in pair})
+        copies_changed.send(sender=SharedText, source_ids=ids)
 
 
 def sources_copies_update(*, source_ids: Iterable[int]) -> int:
@@ -163,9 +179,12 @@ def sources_copies_update(*, source_ids: Iterable[int]) -> int:
     sources = Source.objects.filter(pk__in=ids).only(
         "id", "text", "status", "published_at", "ingested_at"
     )
+    changed: set[tuple[int, int]] = set()
     for source in sources.order_by("pk"):
         with transaction.atomic():
-            stored += _update(source, texts)
+            stored += _update(source, texts, changed)
+    with transaction.atomic():
+        _announce(changed)
     return stored
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.models import Group, User
 
+from claims.figures import claims_figures_refresh
 from claims.models import Claim, Evidence, Stance
 from sources.models import Excerpt, ExtractionRule, Outlet, Source
 from sources.services import source_ingest
@@ -104,6 +105,13 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     excerpt = factory.SubFactory(ExcerptFactory)
     stance = Stance.ASSERTS
     attributed_to = "the port authority"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the services do: the claim's stored figures count the new pair.
+        evidence = super()._create(model_class, *args, **kwargs)
+        claims_figures_refresh(claim_ids=[evidence.claim_id])
+        return evidence
 
 
 class ExtractionRuleFactory(factory.django.DjangoModelFactory):

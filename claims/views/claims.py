@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,12 +20,13 @@ from sources.models import ANCHOR_STATES_TO_CHECK
 
 from .. import selectors, services
 from ..claimreview import claim_review_jsonld
+from ..figures import stored_voices
 from ..forms import PassageLinkForm, form_messages
 from ..models import Claim, Evidence, Stance, Verdict
 from ..passages import significant_words
 from ..provenance_graph import GraphEvidence, provenance_svg
 from ..timeline import TimelinePoint, timeline_svg
-from ..voices import voices_for_claim_page
+from ..voices import copies_for_claim_page
 from .base import analyst_required, claim_or_404, error_response, int_or_none
 
 PAGE_SIZE = 25
@@ -62,6 +63,23 @@ def claim_list_page(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+_ID = 987654321  # stands for a source id while the reader's address is resolved once
+
+
+def _reader_href(source_id: int, evidence_id: int) -> str:
+    """``reverse("claims:reader", args=[source_id])`` and the quote's anchor,
+    the URLconf resolved once per script prefix: a claim's timeline and graph
+    link a few hundred quotes."""
+    prefix = get_script_prefix()
+    parts = _READER_URL.get(prefix)
+    if parts is None:
+        parts = _READER_URL[prefix] = reverse("claims:reader", args=[_ID]).split(str(_ID))
+    return f"{parts[0]}{source_id}{parts[1]}#ev-{evidence_id}"
+
+
+_READER_URL: dict[str, list[str]] = {}
+
+
 def _timeline(evidence: Sequence[Evidence]) -> SafeString:
     points = []
     for e in evidence:
@@ -79,7 +97,7 @@ def _timeline(evidence: Sequence[Evidence]) -> SafeString:
                 stance=e.stance,
                 date=day,
                 label=f"{e.stance}, {when}, {where}{speaker}: {words}",
-                href=reverse("claims:reader", args=[source.pk]) + f"#ev-{e.pk}",
+                href=_reader_href(source.pk, e.pk),
             )
         )
     return mark_safe(timeline_svg(points))  # noqa: S308 - timeline_svg escapes every value
@@ -113,7 +131,7 @@ def _provenance(evidence: Sequence[Evidence], pairs, groups) -> SafeString:
                 via=tuple(e.via or ()),
                 source_id=source.pk,
                 source_label=where,
-                href=reverse("claims:reader", args=[source.pk]) + f"#ev-{e.pk}",
+                href=_reader_href(source.pk, e.pk),
             )
         )
     return mark_safe(provenance_svg(items, pairs))  # noqa: S308 - provenance_svg escapes every value
@@ -123,7 +141,12 @@ def evidence_context(claim: Claim) -> dict:
     """The claim page's evidence: each stance column's first page (the rest
     comes with "more"), the voices behind each, the timeline and the
     provenance graph: a bounded number of rows whatever the claim's size."""
-    voices = selectors.claim_voices(claim_id=claim.pk)
+    # Counted whenever the evidence changed; read afresh, as the caller may
+    # just have linked or unlinked some.
+    claim.stance_figures = (
+        Claim.objects.filter(pk=claim.pk).values_list("stance_figures", flat=True).first()
+    )
+    voices = stored_voices(claim)
     first_pages = selectors.evidence_columns(claim_id=claim.pk)
     total = sum(v["quotes"] for v in voices.values())
     complete = not any(more for _, more in first_pages.values())
@@ -133,9 +156,7 @@ def evidence_context(claim: Claim) -> dict:
         timeline = selectors.evidence_timeline(claim_id=claim.pk, total=total)
     # Independent voices count the whole claim; the graph draws the quotes
     # the timeline does (all of them, or an even sample).
-    independent, pairs, groups = voices_for_claim_page(
-        claim_id=claim.pk, shown=timeline, complete=complete and len(timeline) == total
-    )
+    pairs, groups = copies_for_claim_page(claim_id=claim.pk, shown=timeline)
     columns = []
     for value, label in Stance.choices:
         items, more = first_pages[value]
@@ -148,9 +169,11 @@ def evidence_context(claim: Claim) -> dict:
                 "next_offset": len(items),
                 "count": voices[value]["quotes"],
                 "voices": {
-                    **voices[value],
-                    "sources": independent[value].sources,
-                    "independent": independent[value].voices,
+                    "quotes": voices[value]["quotes"],
+                    "outlets": voices[value]["outlets"],
+                    "speakers": voices[value]["speakers"],
+                    "sources": voices[value]["sources"],
+                    "independent": voices[value]["voices"],
                 },
             }
         )

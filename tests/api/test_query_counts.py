@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 
+from claims.figures import claims_figures_refresh
 from claims.models import Claim, Evidence, EvidenceTombstone, Tag
 from sources.models import Excerpt, ExtractionRule, Outlet, ReparseJob, Source
 
@@ -73,6 +74,7 @@ def many_rows(analyst, editor):
             for i, c in enumerate(claims)
         ]
     )
+    claims_figures_refresh(claim_ids=[c.pk for c in claims])  # bulk_create skips the services
     ExtractionRule.objects.bulk_create(
         [
             ExtractionRule(

@@ -13,6 +13,7 @@ import random
 
 from django.db import transaction
 
+from claims.figures import claims_figures_refresh
 from claims.models import Claim, Evidence
 from sources.models import Excerpt, Source
 from sources.selectors import fingerprint_for, rule_specs, rules_effective
@@ -99,4 +100,5 @@ def sources_bulk(
             [Evidence(claim=claim, excerpt=e, stance="disputes") for e in excerpts],
             batch_size=1000,
         )
+        claims_figures_refresh(claim_ids=[claim.pk])  # bulk_create skips the services
     return [s.pk for s in created]
