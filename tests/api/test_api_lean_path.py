@@ -28,8 +28,9 @@ from sources.models import Excerpt, Outlet, Source
 
 plain = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -157,9 +158,7 @@ def _walk(client, url):
 
 def test_keyset_pages_walk_every_pair_once_both_ways(viewer_client, pairs):
     forward, backward, pages = _walk(viewer_client, "/api/evidence/?page_size=4")
-    expected = list(
-        Evidence.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
-    )
+    expected = list(Evidence.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
     assert forward == expected
     last_page_ids = [r["id"] for r in pages[-1]["results"]]
     assert backward == expected[: len(expected) - len(last_page_ids)]
@@ -237,9 +236,7 @@ def test_filtered_and_unfiltered_pages_agree(viewer_client, pairs):
 # --- queries: one for the token, one for the page ------------------------------------
 
 
-def test_token_list_is_two_queries_whatever_the_page_size(
-    editor, pairs, django_assert_num_queries
-):
+def test_token_list_is_two_queries_whatever_the_page_size(editor, pairs, django_assert_num_queries):
     _, key = api_token_create(user=editor, name="lean")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
