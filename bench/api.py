@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
-ROUNDS = 4  # the API and the baseline take turns, this many rounds each
+ROUNDS = 10  # the API and the baseline take turns, this many rounds each
 
 
 def _bench_name(database_url: str) -> str:
@@ -233,7 +233,7 @@ def _reset_peak(pids: Sequence[int]) -> None:
             Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-def _latencies(url: str, headers: dict[str, str], total: int) -> list[float]:
+def _latencies(url: str, headers: dict[str, str], total: int, warm: bool = True) -> list[float]:
     import httpx
 
     results: list[float] = []
@@ -242,7 +242,7 @@ def _latencies(url: str, headers: dict[str, str], total: int) -> list[float]:
 
     def client() -> None:
         with httpx.Client(headers=headers, timeout=60) as http:
-            for _ in range(3):  # warm-up, not counted
+            for _ in range(3 if warm else 0):  # warm-up, not counted
                 http.get(url).raise_for_status()
             while True:
                 with lock:
@@ -333,8 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rounds = max(1, min(ROUNDS, args.requests // CLIENTS))
         for i in range(rounds):
             share = args.requests // rounds + (i < args.requests % rounds)
-            api += _latencies(f"{base}/api/evidence/?page_size=100", auth, share)
-            baseline += _latencies(f"{base}/baseline/evidence/", {}, share)
+            api += _latencies(f"{base}/api/evidence/?page_size=100", auth, share, warm=i == 0)
+            baseline += _latencies(f"{base}/baseline/evidence/", {}, share, warm=i == 0)
         workers = _workers(server.pid)
         csv_rows, csv_s, csv_before, csv_peak = _export(
             f"{base}/api/evidence/?format=csv", auth, workers
