@@ -351,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ratio = api_p50 / base_p50
     print()
     print(
-        f"GET list, page_size=100, {CLIENTS} clients, {args.requests} requests each "
+        f"GET list, page_size=100, {CLIENTS} clients, {args.requests} requests per endpoint "
         f"(in {rounds} alternating rounds)"
     )
     print(f"{'':28} {'p50 ms':>9} {'p99 ms':>9} {'mean ms':>9}")

@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     for raw in raws:
         extract(decode_bytes(raw), content_type="text/plain", rules=specs)
     bare_seconds = time.perf_counter() - started
-    bare_cores = (time.process_time() - cpu_started) / bare_seconds
+    bare_cores = (time.process_time() - cpu_started) / bare_seconds or float("nan")
 
     runs = []
     for processes, outlet in zip((1, 2), outlets, strict=True):
@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         f"bare extraction loop            {bare_rate:8.1f} sources/s  ({bare_seconds:.1f}s; "
         f"it used {bare_cores:.2f} cores)"
     )
-    one_rate = None
+    one_rate = one_per_cpu = one_cores = None
     for processes, job, seconds, in_workers, split, cores in runs:
         rate = job.processed / seconds
         label = "re-parse, 1 worker process" if processes == 1 else "re-parse, 2 worker processes"
@@ -351,11 +351,23 @@ def main(argv: list[str] | None = None) -> int:
             f"{job.processed / in_workers:.1f}/s from planned to done; "
             f"tasks per process: {split}; the processes used {cores:.2f} cores)"
         )
+        per_cpu = rate / cores if cores else float("nan")
         if processes == 1:
-            one_rate = rate
+            one_rate, one_per_cpu, one_cores = rate, per_cpu, cores
             print(f"ratio 1 process / bare          {rate / bare_rate:8.2f}   (goal >= 0.85)")
+            print(
+                f"  per CPU-second: {per_cpu:.1f} sources against the bare loop's "
+                f"{bare_rate / bare_cores:.1f} (ratio {per_cpu * bare_cores / bare_rate:.2f}; "
+                "the database's CPU is not counted)"
+            )
         else:
             print(f"ratio 2 processes / 1 process   {rate / one_rate:8.2f}   (goal >= 1.7)")
+            print(
+                f"  per CPU-second: {per_cpu:.1f} sources, {per_cpu / one_per_cpu:.2f}x one "
+                f"process's; the processes got {cores / one_cores:.2f}x the CPU one got"
+                if one_cores
+                else ""
+            )
         print(
             f"  job: status={job.status} processed={job.processed} changed={job.changed} "
             f"relocated={job.relocated} orphaned={job.orphaned} failed={job.failed}"
