@@ -453,8 +453,7 @@ class EvidenceViewSet(
         extra = [name for name in fields if name not in LOOKUPS]
         width = len(LOOKUPS)
         where = [
-            LOOKUPS.index(name) if name in LOOKUPS else width + extra.index(name)
-            for name in fields
+            LOOKUPS.index(name) if name in LOOKUPS else width + extra.index(name) for name in fields
         ]
         return KeysetPagination(ordering, key=lambda row: tuple(row[i] for i in where))
 

@@ -174,7 +174,7 @@ def test_sync_pages_walk_every_pair_once(viewer_client, pairs):
 def test_row_keyset_reads_the_ordering_off_the_rows_columns():
     from claims.api import EvidenceViewSet
 
-    row = tuple(f"col{i}" for i in range(len(LOOKUPS))) + ("changed",)
+    row = (*(f"col{i}" for i in range(len(LOOKUPS))), "changed")
     newest = EvidenceViewSet._row_keyset(("-created_at", "-id"))
     assert newest.key(row) == (row[LOOKUPS.index("created_at")], row[LOOKUPS.index("id")])
     synced = EvidenceViewSet._row_keyset(("changed_at", "id"))
