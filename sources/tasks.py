@@ -11,12 +11,10 @@ from billiard.exceptions import WorkerLostError
 from celery import Task, shared_task
 from celery.contrib.django.task import DjangoTask
 from celery.exceptions import Retry, SoftTimeLimitExceeded, TimeLimitExceeded
-from celery.signals import worker_init
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
 from . import batches, copies, reparse
-from .text.extraction import extract
 
 logger = logging.getLogger(__name__)
 
@@ -40,30 +38,6 @@ REPARSE_TASK = {
     "bind": True,
     "max_retries": None,  # counted against REPARSE_CHUNK_RETRIES here
 }
-
-
-_WARM_UP_TEXT = (
-    "A short report\n\nBy A. Writer\n\n"
-    "The council said on Monday that the new bridge would open next spring, "
-    "according to a statement published after the meeting.\n"
-)
-_WARM_UP_HTML = (
-    "<html><head><title>A short report</title></head><body><article><h1>A short report</h1>"
-    f"<p>{_WARM_UP_TEXT}</p></article></body></html>"
-)
-
-
-@worker_init.connect
-def warm_up_extraction(**_: Any) -> None:
-    """Load what extraction loads lazily (the language identifier's model,
-    the parsers) in the worker's main process, before its pool forks: every
-    process starts warm, instead of each paying a second or two on its first
-    source (the first chunk of a re-parse, the first URL of a batch)."""
-    try:
-        extract(_WARM_UP_TEXT, content_type="text/plain")
-        extract(_WARM_UP_HTML, content_type="text/html")
-    except Exception:  # a warm-up must never stop a worker from starting
-        logger.exception("Extraction warm-up failed")
 
 
 def _backoff(retries: int) -> int:
