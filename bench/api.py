@@ -9,11 +9,12 @@ plus a baseline route (``bench.settings_api``). Then, in the same run:
 
 * list latency p50/p99 of ``GET /api/evidence/?page_size=100`` (token auth)
   against a plain Django ``JsonResponse`` view over the same 100 rows, under
-  8 concurrent clients (httpx in threads, a bounded number of requests);
+  8 concurrent clients (httpx in threads, a bounded number of requests),
+  the two taking turns in a few rounds so that drifting load hits both;
 * ``?format=csv`` and ``?format=ndjson`` exports of every row: rows/s and the
   peak RSS of the gunicorn workers while streaming (VmHWM, reset before).
 
-Goals: list p50 within 1.5x of the baseline; exports > 20,000 rows/s with
+Goals: list p50 within 1.3x of the baseline, p99 within 1.6x; exports > 20,000 rows/s with
 flat memory.
 """
 
@@ -35,6 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
+ROUNDS = 10  # the API and the baseline take turns, this many rounds each
 
 
 def _bench_name(database_url: str) -> str:
@@ -234,7 +236,7 @@ def _reset_peak(pids: Sequence[int]) -> None:
             Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-def _latencies(url: str, headers: dict[str, str], total: int) -> list[float]:
+def _latencies(url: str, headers: dict[str, str], total: int, warm: bool = True) -> list[float]:
     import httpx
 
     results: list[float] = []
@@ -243,7 +245,7 @@ def _latencies(url: str, headers: dict[str, str], total: int) -> list[float]:
 
     def client() -> None:
         with httpx.Client(headers=headers, timeout=60) as http:
-            for _ in range(3):  # warm-up, not counted
+            for _ in range(3 if warm else 0):  # warm-up, not counted
                 http.get(url).raise_for_status()
             while True:
                 with lock:
@@ -327,8 +329,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         base = f"http://127.0.0.1:{port}"
         auth = {"Authorization": f"Token {key}"}
-        api = _latencies(f"{base}/api/evidence/?page_size=100", auth, args.requests)
-        baseline = _latencies(f"{base}/baseline/evidence/", {}, args.requests)
+        # Interleaved rounds: a machine whose load drifts during the run
+        # (others' jobs) weighs on both lists alike, not on whichever ran second.
+        api: list[float] = []
+        baseline: list[float] = []
+        rounds = max(1, min(ROUNDS, args.requests // CLIENTS))
+        for i in range(rounds):
+            share = args.requests // rounds + (i < args.requests % rounds)
+            api += _latencies(f"{base}/api/evidence/?page_size=100", auth, share, warm=i == 0)
+            baseline += _latencies(f"{base}/baseline/evidence/", {}, share, warm=i == 0)
         workers = _workers(server.pid)
         csv_rows, csv_s, csv_before, csv_peak = _export(
             f"{base}/api/evidence/?format=csv", auth, workers
@@ -344,7 +353,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     base_p50, base_p99 = _pct(baseline, 0.5) * 1000, _pct(baseline, 0.99) * 1000
     ratio = api_p50 / base_p50
     print()
-    print(f"GET list, page_size=100, {CLIENTS} clients, {args.requests} requests each")
+    print(
+        f"GET list, page_size=100, {CLIENTS} clients, {args.requests} requests per endpoint "
+        f"(in {rounds} alternating rounds)"
+    )
     print(f"{'':28} {'p50 ms':>9} {'p99 ms':>9} {'mean ms':>9}")
     print(
         f"{'/api/evidence/ (DRF)':28} {api_p50:9.1f} {api_p99:9.1f} {statistics.mean(api) * 1000:9.1f}"
@@ -352,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"{'baseline JsonResponse':28} {base_p50:9.1f} {base_p99:9.1f} {statistics.mean(baseline) * 1000:9.1f}"
     )
-    print(f"ratio p50 {ratio:.2f}x (goal <= 1.5x)  p99 {api_p99 / base_p99:.2f}x")
+    print(f"ratio p50 {ratio:.2f}x (goal <= 1.3x)  p99 {api_p99 / base_p99:.2f}x (goal <= 1.6x)")
     print()
     print(f"exports of {args.rows:,} rows")
     print(f"{'':10} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'RSS before':>11} {'peak RSS':>9}")

@@ -36,6 +36,7 @@ from claims_tracker.common.api_schema import (
     ErrorSerializer,
 )
 from claims_tracker.common.errors import ApplicationError
+from claims_tracker.common.renderers import FastJSONRenderer
 from claims_tracker.common.roles import EditorOnly, ReadOrAnalyst
 from sources.models import AnchorStateChoices
 
@@ -382,8 +383,9 @@ class EvidenceViewSet(
     # more than a page of them); with `updated_since`, oldest change first.
     pagination_class = KeysetPagination
     sync_ordering = ("changed_at", "id")
+    # JSON through orjson (the same bytes as DRF's renderer; pairs hold no floats).
     renderer_classes = [
-        renderers.JSONRenderer,
+        FastJSONRenderer,
         renderers.BrowsableAPIRenderer,
         CSVRenderer,
         NDJSONRenderer,
@@ -393,7 +395,7 @@ class EvidenceViewSet(
         if getattr(self, "action", None) == "list":
             return super().get_renderers()
         # Only the list exports; everything else is JSON.
-        return [renderers.JSONRenderer(), renderers.BrowsableAPIRenderer()]
+        return [FastJSONRenderer(), renderers.BrowsableAPIRenderer()]
 
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -405,7 +407,7 @@ class EvidenceViewSet(
         if getattr(self.request, "accepted_renderer", None) is not None and isinstance(
             self.request.accepted_renderer, CSVRenderer
         ):
-            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_renderer = FastJSONRenderer()
             self.request.accepted_media_type = "application/json"
         return super().handle_exception(exc)
 
@@ -423,11 +425,12 @@ class EvidenceViewSet(
                     exports.ndjson_stream(qs), content_type="application/x-ndjson; charset=utf-8"
                 )
             return response
-        # The lean path: tuples straight from the database, no model instances;
-        # the ordering's values ride at the end of each row for the cursor.
-        queryset = self.filter_queryset(self.get_queryset())
-        keys = self.paginator.fields
-        page = self.paginate_queryset(queryset.values_list(*LOOKUPS, *keys))
+        # The lean path: tuples straight from the database, no model instances
+        # (and no select_related/only: ``values_list`` names its joins); the
+        # ordering's values the row lacks ride at its end, for the cursor.
+        queryset = self.filter_queryset(selectors.evidence_rows())
+        extra = [name for name in self.paginator.fields if name not in LOOKUPS]
+        page = self.paginate_queryset(queryset.values_list(*LOOKUPS, *extra))
         tz = timezone.get_current_timezone()
         width = len(LOOKUPS)
         return self.get_paginated_response([evidence_from_row(row[:width], tz) for row in page])
@@ -443,9 +446,16 @@ class EvidenceViewSet(
 
     @staticmethod
     def _row_keyset(ordering: tuple[str, ...]) -> KeysetPagination:
-        """Keyset pages over ``values_list`` rows that end with the ordering's values."""
-        width = len(ordering)
-        return KeysetPagination(ordering, key=lambda row: row[-width:])
+        """Keyset pages over ``values_list(*LOOKUPS, *extra)`` rows: an ordering
+        field that is a column of the row is read there, the others (``extra``,
+        in order) from the end of the row."""
+        fields = [name.lstrip("-") for name in ordering]
+        extra = [name for name in fields if name not in LOOKUPS]
+        width = len(LOOKUPS)
+        where = [
+            LOOKUPS.index(name) if name in LOOKUPS else width + extra.index(name) for name in fields
+        ]
+        return KeysetPagination(ordering, key=lambda row: tuple(row[i] for i in where))
 
     @extend_schema(
         summary="Link a quoted passage to a claim",

@@ -212,6 +212,13 @@ def evidence_list() -> QuerySet[Evidence]:
     )
 
 
+def evidence_rows() -> QuerySet[Evidence]:
+    """Every pair, for ``values_list(*evidence_rows.LOOKUPS)``: the lookups
+    name the joins, so nothing is selected or deferred here (cheaper to build
+    than ``evidence_list``, for the same SQL)."""
+    return Evidence.objects.all()
+
+
 def evidence_for_claim(*, claim_id: int) -> list[Evidence]:
     return list(
         Evidence.objects.filter(claim_id=claim_id)

@@ -254,7 +254,7 @@ REST_FRAMEWORK = {
         "claims_tracker.common.parsers.FormParser",
         "claims_tracker.common.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["claims_tracker.common.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "claims_tracker.common.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
