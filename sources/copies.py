@@ -12,8 +12,7 @@ and the independent-voice counts.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,37 +34,15 @@ def _order_key(source: Source) -> tuple:
     return (source.published_at or far, source.ingested_at or far, source.pk)
 
 
-class _Texts:
-    """Tokenised texts (with their shingle indexes), each built once however
-    many sources it is verified against. Kept across calls for the most
-    recently used texts: a wire story arriving from its hundredth outlet is
-    verified against the same closest copies as the ninety-ninth. An entry
-    is used only while the source's text is equal to the one it was built
-    from, so an edited or re-parsed text is never served stale."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._tokens: OrderedDict[int, tuple[str, Tokens]] = OrderedDict()
-        self._lock = threading.Lock()  # the development server is threaded
-
-    def of(self, source: Source) -> Tokens:
-        text = source.text
-        with self._lock:
-            hit = self._tokens.get(source.pk)
-            if hit is not None and hit[0] == text:
-                self._tokens.move_to_end(source.pk)
-                return hit[1]
-        tokens = tokenize(text)
-        with self._lock:
-            self._tokens[source.pk] = (text, tokens)
-            self._tokens.move_to_end(source.pk)
-            while len(self._tokens) > self._size:
-                self._tokens.popitem(last=False)
-        return tokens
-
-
-# One per process; each entry is a few hundred KB for a long article.
-_TEXTS = _Texts(size=MAX_CANDIDATES + 14)
+@functools.lru_cache(maxsize=MAX_CANDIDATES + 14)
+def _tokens(text: str) -> Tokens:
+    """A text tokenised, with its shingle index built once, however many
+    sources it is verified against. Kept for the most recently used texts (a
+    wire story arriving from its hundredth outlet is verified against the
+    same closest copies as the ninety-ninth); keyed by the text itself, so an
+    edited or re-parsed text is never served stale. Each entry is a few
+    hundred KB for a long article."""
+    return tokenize(text)
 
 
 def _band_table() -> str:
@@ -115,7 +92,7 @@ def _bands_store(source_id: int, keys: set[int]) -> None:
     )
 
 
-def _update(source: Source, texts: _Texts, changed: set[tuple[int, int]]) -> int:
+def _update(source: Source, changed: set[tuple[int, int]]) -> int:
     """Recompute one source's band keys and pairs; adds the pairs that
     appeared or went to ``changed``."""
     text = source.text if source.status == SourceStatus.PARSED else ""
@@ -130,11 +107,11 @@ def _update(source: Source, texts: _Texts, changed: set[tuple[int, int]]) -> int
     others = Source.objects.filter(
         pk__in=_candidate_ids(source.pk, keys), status=SourceStatus.PARSED
     ).only("id", "text", "published_at", "ingested_at")
-    mine_tokens = texts.of(source)
+    mine_tokens = _tokens(source.text)
     rows = []
     for other in others:
         # This source as ``b``: its shingle index is built once for all candidates.
-        passages = shared_passages(texts.of(other), mine_tokens)
+        passages = shared_passages(_tokens(other.text), mine_tokens)
         if not passages:
             continue
         mine = [[p.b_start, p.b_end] for p in sorted(passages, key=lambda p: p.b_start)]
@@ -174,7 +151,6 @@ def sources_copies_update(*, source_ids: Iterable[int]) -> int:
     ids = sorted(set(source_ids))
     if not ids:
         return 0
-    texts = _TEXTS
     stored = 0
     sources = Source.objects.filter(pk__in=ids).only(
         "id", "text", "status", "published_at", "ingested_at"
@@ -182,7 +158,7 @@ def sources_copies_update(*, source_ids: Iterable[int]) -> int:
     changed: set[tuple[int, int]] = set()
     for source in sources.order_by("pk"):
         with transaction.atomic():
-            stored += _update(source, texts, changed)
+            stored += _update(source, changed)
     with transaction.atomic():
         _announce(changed)
     return stored
