@@ -40,18 +40,3 @@ def actor_other_names(actor: Actor) -> list[str]:
     """The aliases, without the actor's own name (from the prefetch)."""
     own = " ".join(actor.name.split()).casefold()
     return [a.name for a in actor.aliases.all() if " ".join(a.name.split()).casefold() != own]
-
-
-def actor_by_name(name: str) -> Actor | None:
-    """The actor standing now that goes by ``name`` (name or alias, case and
-    spacing ignored); ``None`` when nobody does. Never creates one."""
-    key = " ".join((name or "").split()).casefold()
-    if not key:
-        return None
-    alias = ActorAlias.objects.select_related("actor").filter(key=key).first()
-    actor = alias.actor if alias else None
-    seen = set()
-    while actor is not None and actor.merged_into_id and actor.pk not in seen:
-        seen.add(actor.pk)
-        actor = Actor.objects.filter(pk=actor.merged_into_id).first()
-    return actor

@@ -52,6 +52,16 @@ def _live(actor: Actor) -> Actor:
     return actor
 
 
+def actor_find(*, name: str) -> Actor | None:
+    """The actor standing now that goes by ``name`` (name or alias, case and
+    spacing ignored); ``None`` when nobody does. Never creates one."""
+    key = actor_key(name)
+    if not key:
+        return None
+    alias = ActorAlias.objects.select_related("actor").filter(key=key).first()
+    return _live(alias.actor) if alias is not None else None
+
+
 def actor_resolve(*, name: str, kind: str | None = None) -> Actor | None:
     """The actor with this name or alias, created when new (its kind guessed
     from the name unless given). Empty names resolve to nobody. Two requests
@@ -60,9 +70,9 @@ def actor_resolve(*, name: str, kind: str | None = None) -> Actor | None:
     key = actor_key(name)
     if not key:
         return None
-    alias = ActorAlias.objects.select_related("actor").filter(key=key).first()
-    if alias is not None:
-        return _live(alias.actor)
+    found = actor_find(name=name)
+    if found is not None:
+        return found
     clean = " ".join(name.split())[:MAX_NAME]
     if kind not in ActorKind.values:
         kind = classify_name(clean)

@@ -108,7 +108,7 @@ def actor_merge(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(
             request, actor, status=400, merge_errors=form_messages(form), merge_into=typed
         )
-    into = actor_selectors.actor_by_name(form.cleaned_data["into"])
+    into = actor_services.actor_find(name=form.cleaned_data["into"])
     if into is None:
         return _detail(
             request,
